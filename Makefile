@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 NATIVE_LIB := native/build/libscorpio_torch.so
 CLI_DLL := src/Scorpio.Cli/bin/$(CONFIG)/net10.0/scorpio.dll
 
-.PHONY: all deps native build test demo demo-quick bench gallery clean
+.PHONY: all deps native build test demo demo-quick bench gallery eval eval-smoke clean
 
 all: build
 
@@ -29,6 +29,16 @@ build: deps native
 ## test: build, then run every test project; ends with one 'N passed, N failed' line
 test: build
 	@tools/run-tests.sh $(CONFIG)
+	@$(MAKE) -s eval-smoke
+
+## eval-smoke: every science experiment in reduced mode, and docs/RESULTS.md in sync with its JSONs
+eval-smoke: build
+	eval/run all --smoke --threads $(JOBS)
+	eval/run report --check
+
+## eval: the full science evaluation (hours on a CPU): docs/results/*.json and docs/RESULTS.md
+eval: build
+	eval/run all
 
 ## demo: the main job end to end on simulated galaxies (demo-output/index.html)
 demo: build

@@ -397,7 +397,7 @@ ST_API int32_t st_manual_seed(uint64_t seed) {
     auto& hooks = at::detail::getCUDAHooks();
     if (hooks.hasCUDA()) {
       for (int64_t d = 0; d < hooks.getNumGPUs(); ++d) {
-        auto gen = hooks.getDefaultCUDAGenerator(d);
+        auto gen = at::globalContext().defaultGenerator(c10::Device(c10::DeviceType::CUDA, static_cast<c10::DeviceIndex>(d)));
         std::lock_guard<std::mutex> lock(gen.mutex());
         gen.set_current_seed(seed);
       }
@@ -412,7 +412,8 @@ ST_API void* st_generator_new(int32_t device_type, int32_t device_index, uint64_
   return guarded<void*>(nullptr, [&]() -> void* {
     at::Generator base;
     if (device_type == static_cast<int32_t>(c10::DeviceType::CUDA)) {
-      base = at::detail::getCUDAHooks().getDefaultCUDAGenerator(device_index < 0 ? 0 : device_index);
+      // Context::defaultGenerator(Device) exists in libtorch 1.13 and 2.x alike (the CUDA hooks' getter was renamed).
+      base = at::globalContext().defaultGenerator(c10::Device(c10::DeviceType::CUDA, static_cast<c10::DeviceIndex>(device_index < 0 ? 0 : device_index)));
     } else {
       base = at::detail::getDefaultCPUGenerator();
     }

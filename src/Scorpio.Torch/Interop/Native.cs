@@ -13,8 +13,8 @@ internal static unsafe class Native
         NativeLibrary.SetDllImportResolver(typeof(Native).Assembly, Resolve);
     }
 
-    // Looks next to the assemblies first (the build copies the shim there), then SCORPIO_NATIVE,
-    // then the repository's native/build folder for development runs.
+    // SCORPIO_NATIVE first (e.g. a CUDA build of the shim), then next to the assemblies (the build
+    // copies the shim there), then the repository's native/build folder for development runs.
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
     {
         if (name != Lib) return IntPtr.Zero;

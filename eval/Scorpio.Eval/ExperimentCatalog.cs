@@ -1,0 +1,13 @@
+namespace Scorpio.Eval;
+
+/// <summary>The experiments, in the order of docs/RESULTS.md.</summary>
+public static class ExperimentCatalog
+{
+    public static IReadOnlyList<IExperiment> All { get; } = new IExperiment[]
+    {
+    };
+
+    public static IExperiment Find(string name) =>
+        All.FirstOrDefault(e => e.Name == name)
+        ?? throw new Scorpio.Astro.UserInputException($"unknown experiment '{name}'; known: {string.Join(", ", All.Select(e => e.Name))}");
+}
