@@ -5,6 +5,7 @@ public static class ExperimentCatalog
 {
     public static IReadOnlyList<IExperiment> All { get; } = new IExperiment[]
     {
+        new Experiments.JwstOneOverFExperiment(),
     };
 
     public static IExperiment Find(string name) =>
