@@ -32,6 +32,8 @@ public sealed class JwstOneOverFExperiment : IExperiment
     /// <summary>Columns between tile starts: every other 32-column block, so 8 tiles span the paper's
     /// columns 1-500 (2.4-2.84 um) at the cost of 8.</summary>
     private const int TileStride = 64;
+    /// <summary>Prior training tiles start in columns [4, TrainMaxColumn - 32).</summary>
+    private const int TrainMaxColumn = 640;
     /// <summary>Box half-height for the extraction, pixels (SOSS profile half-width ~11.5 px).</summary>
     private const double BoxHalfWidth = 12;
     /// <summary>The paper's median per-column standard deviations (Fig. 4, arbitrary flux units, 100 real darks).</summary>
@@ -44,7 +46,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
     {
         int tiles = ctx.Pick(2, 8), realisations = ctx.Pick(2, 8), samples = ctx.Pick(2, 4), steps = ctx.Pick(10, 100);
         int width = ctx.Pick(8, 16), trainSteps = ctx.Pick(20, 4000), batch = ctx.Pick(8, 16);
-        double trainMinutes = ctx.Pick(1.0, 5.5);
+        double trainMinutes = ctx.Pick(1.0, 6.0);
         int traceFrames = ctx.Pick(4, 256), tilesPerFrame = ctx.Pick(8, 8), darkFrames = ctx.Pick(1, 24);
         long seed = ctx.Seed, noiseTrainSeed = seed + 101, heldOutSeed = seed + 9001, traceSeed = seed + 202;
         var noiseOptions = new DetectorNoiseOptions();
@@ -72,7 +74,9 @@ public sealed class JwstOneOverFExperiment : IExperiment
         ctx.Step("prior: order-1 tiles of simulated SOSS traces");
         string traceTiles = Path.Combine(work, "trace_tiles.fits"), priorRun = Path.Combine(work, "prior");
         var traceSimulator = new SossTraceSimulator(new SossTraceOptions());
-        var traceTileStack = SossTiles.TraceTiles(traceSimulator, traceFrames, tilesPerFrame, Tile, 4, 1200, 3, traceSeed);
+        // Tiles from the red end of order 1 (columns 4-640), the part of the trace the observations cover, so the
+        // prior learns that region's faint, wide profile rather than the bright blue end.
+        var traceTileStack = SossTiles.TraceTiles(traceSimulator, traceFrames, tilesPerFrame, Tile, 4, TrainMaxColumn, 3, traceSeed);
         FitsFile.Write(traceTiles, traceTileStack);
         ctx.Scorpio("train", "--data", traceTiles, "--out", priorRun, "--sde", "edm", "--preset", "tiny", "--width", width.ToString(), "--steps", trainSteps.ToString(),
             "--batch", batch.ToString(), "--no-rotate", "--max-time", S(trainMinutes), "--seed", seed.ToString());
@@ -221,7 +225,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
                 ["wavelengthMicronsAtLastColumn"] = Math.Round(2.83 - 0.000972 * (regionW - 1), 3),
                 ["realisations"] = realisations, ["posteriorSamples"] = samples, ["samplerSteps"] = steps, ["sampler"] = "euler-maruyama (karras grid)",
                 ["networkWidth"] = width, ["trainStepsCap"] = trainSteps, ["trainMaxMinutes"] = trainMinutes, ["batch"] = batch,
-                ["priorTrainingTiles"] = traceTileStack.PlaneCount, ["priorTrainingFrames"] = traceFrames,
+                ["priorTrainingTiles"] = traceTileStack.PlaneCount, ["priorTrainingFrames"] = traceFrames, ["priorTrainingMaxColumn"] = TrainMaxColumn,
                 ["noiseTrainingTiles"] = noiseTileStack.PlaneCount, ["noiseTrainingFrames"] = darkFrames,
                 ["noiseTrainSeed"] = noiseTrainSeed, ["heldOutNoiseSeed"] = heldOutSeed, ["traceSeed"] = traceSeed,
                 ["readNoiseDN"] = noiseOptions.ReadNoise, ["oneOverFSigmaDN"] = noiseOptions.OneOverFSigma, ["oneOverFAlpha"] = noiseOptions.OneOverFAlpha,
