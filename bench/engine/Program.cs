@@ -1,3 +1,4 @@
+using static Scorpio.Bench.BenchMachine;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -45,7 +46,7 @@ if (withPyTorch)
         Console.Error.WriteLine($"PyTorch comparison skipped: {e.Message}");
     }
 }
-double load0 = LoadAverage();
+double load0 = LoadAverage1();
 
 // (a) per-op overhead: result allocation, boxed call, wrapper and Dispose included; opRounds
 // alternating rounds of opCalls / opRounds calls each, mean over all calls.
@@ -122,7 +123,7 @@ var result = new JsonObject
         ["libtorch"] = torch.Version,
         ["blas"] = torch.BlasLibrary,
         ["cuda_available"] = torch.CudaIsAvailable,
-        ["load_average_1min_before_after"] = new JsonArray(load0, LoadAverage()),
+        ["load_average_1min_before_after"] = new JsonArray(load0, LoadAverage1()),
     },
     ["threads"] = threads,
     ["config"] = new JsonObject
@@ -137,11 +138,7 @@ var result = new JsonObject
     ["pytorch"] = pytorch,
     ["ratio_scorpio_over_pytorch"] = ratios,
 };
-var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-var full = Path.GetFullPath(outPath);
-Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-File.WriteAllText(full, json + "\n");
-Console.WriteLine(json);
+Console.WriteLine(WriteJson(outPath, result));
 return 0;
 
 (double Wall, double Cpu) PeerStep(string name)
@@ -165,34 +162,6 @@ static (double Wall, double Cpu) Time(Action f)
 
 static JsonArray Samples(List<double> xs) => new(xs.Select(t => (JsonNode)Math.Round(t, 5)).ToArray());
 
-static double Median(List<double> xs)
-{
-    if (xs.Count == 0) return double.NaN;
-    var s = xs.Order().ToArray();
-    return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-}
 
-static double LoadAverage()
-{
-    try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture); }
-    catch (IOException) { return double.NaN; }
-}
 
-static string CpuModel()
-{
-    try
-    {
-        foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            if (line.StartsWith("model name")) return line[(line.IndexOf(':') + 1)..].Trim();
-    }
-    catch (IOException) { }
-    return "unknown";
-}
 
-static string RepoRoot()
-{
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "bench", "engine", "engine_bench.py"))) return d.FullName;
-    return Directory.GetCurrentDirectory();
-}

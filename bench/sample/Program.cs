@@ -1,3 +1,4 @@
+using static Scorpio.Bench.BenchMachine;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -151,40 +152,9 @@ var json = new JsonObject
     ["network_seconds_per_nfe_rounds"] = new JsonArray(networkTimes.Select(t => (JsonNode)Math.Round(t, 5)).ToArray()),
     ["samplers"] = results,
 };
-var full = Path.Combine(RepoRoot(), outPath);
-Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-var tmp = full + ".tmp";
-File.WriteAllText(tmp, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-File.Move(tmp, full, overwrite: true);
-Console.Error.WriteLine($"wrote {full}");
+WriteJson(outPath, json);
 return 0;
 
-static double Median(List<double> xs)
-{
-    var s = xs.Order().ToArray();
-    return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-}
 
-static string LoadAverage()
-{
-    try { return File.ReadAllText("/proc/loadavg").Trim(); } catch (IOException) { return "unknown"; }
-}
 
-static string CpuModel()
-{
-    try
-    {
-        foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            if (line.StartsWith("model name")) return line[(line.IndexOf(':') + 1)..].Trim();
-    }
-    catch (IOException) { }
-    return "unknown";
-}
 
-static string RepoRoot()
-{
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "bench", "sample", "Scorpio.Bench.Sample.csproj"))) return d.FullName;
-    return Directory.GetCurrentDirectory();
-}

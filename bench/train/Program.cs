@@ -1,3 +1,4 @@
+using static Scorpio.Bench.BenchMachine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Scorpio.Bench.Train;
@@ -188,11 +189,7 @@ var result = new JsonObject
     ["cases"] = results,
     ["paper_sizes"] = paperNote,
 };
-var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-var full = Path.GetFullPath(outPath);
-Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-File.WriteAllText(full, json + "\n");
-Console.WriteLine(json);
+Console.WriteLine(WriteJson(outPath, result));
 return 0;
 
 // Scorpio/PyTorch per layout, and the best Scorpio layout against PyTorch's default and best ones.
@@ -227,32 +224,6 @@ static long Count(NetworkConfig config)
     return net.ParameterCount;
 }
 
-static double Median(List<double> xs)
-{
-    var s = xs.Order().ToArray();
-    return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
-}
 
-static string LoadAverage()
-{
-    try { return File.ReadAllText("/proc/loadavg").Trim(); } catch (IOException) { return "unknown"; }
-}
 
-static string CpuModel()
-{
-    try
-    {
-        foreach (var line in File.ReadLines("/proc/cpuinfo"))
-            if (line.StartsWith("model name")) return line[(line.IndexOf(':') + 1)..].Trim();
-    }
-    catch (IOException) { }
-    return "unknown";
-}
 
-static string RepoRoot()
-{
-    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        for (var d = new DirectoryInfo(start); d != null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "bench", "train", "train_bench.py"))) return d.FullName;
-    return Directory.GetCurrentDirectory();
-}
