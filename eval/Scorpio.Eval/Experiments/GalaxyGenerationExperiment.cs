@@ -182,7 +182,7 @@ public sealed class GalaxyGenerationExperiment : IExperiment
         var worst = dRows.OrderByDescending(x => Math.Abs(x.G)).FirstOrDefault((Name: "none", G: double.NaN, B: double.NaN));
         sb.Append("**Reading.** ");
         sb.Append(far.Count > 0
-            ? $"The generated galaxies are measurably unlike held-out galaxies: {string.Join(", ", far)} are more than {F(FarFactor)} times the real-vs-real baseline. "
+            ? $"The generated galaxies are measurably unlike held-out galaxies: each of {string.Join(", ", far)} exceeds {F(FarFactor)} times its real-vs-real baseline. "
             : $"No distance is more than {F(FarFactor)} times the real-vs-real baseline. ");
         sb.Append(ppG < 0.05
             ? $"PQMass rejects that generated and held-out galaxies share a distribution (mean p = {F(ppG)}; baseline {F(ppB)}). "
