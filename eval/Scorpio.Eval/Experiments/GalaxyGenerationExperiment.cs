@@ -32,7 +32,8 @@ public sealed class GalaxyGenerationExperiment : IExperiment
     {
         var prior = GalaxyPrior.Get(ctx);
         var recipe = PriorRecipe.For(prior, ctx);
-        int n = ctx.Pick(16, 1000), steps = ctx.Pick(6, 25), rows = ctx.Pick(4, 8);
+        // Full: sized for <= 25 min on a 2-core CPU shared with other jobs (edm-heun 18 grid points = 35 network evaluations).
+        int n = ctx.Pick(16, 500), steps = ctx.Pick(6, 18), rows = ctx.Pick(4, 8);
         string w = ctx.WorkDir, seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
         string gen = Path.Combine(w, "generated.fits"), a = Path.Combine(w, "heldout_a.fits"), b = Path.Combine(w, "heldout_b.fits");
         string heldOut = Path.Combine(w, "heldout.fits"), train = Path.Combine(w, "training.fits"), evalDir = Path.Combine(w, "evaluate");

@@ -36,7 +36,9 @@ public sealed class TrailInpaintingExperiment : IExperiment
     {
         var prior = GalaxyPrior.Get(ctx);
         var recipe = PriorRecipe.For(prior, ctx);
-        int steps = ctx.Pick(8, 100), n = ctx.Pick(2, 6), resample = ctx.Pick(2, 10);
+        // Full: sized for <= 25 min on a 2-core CPU shared with other jobs; RePaint costs `resample` times replacement per
+        // step, so it runs half the steps and fewer samples.
+        int steps = ctx.Pick(8, 100), n = ctx.Pick(2, 6), resample = ctx.Pick(2, 10), repaintSteps = ctx.Pick(8, 50), repaintN = ctx.Pick(2, 4);
         string w = ctx.WorkDir, seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
 
         // Flux scale: the prior knows pixels in [0, A] (clip normalisation) with noise recipe.NoiseSigma. A real stamp is
@@ -80,7 +82,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
             long trailSeed = TrailSeed(st, ctx.Seed + 100L * i);
             ctx.Scorpio("simulate", "trails", "--image", truth, "--out", trailed, "--mask-out", mask, "--width", TrailWidth,
                 "--seed", trailSeed.ToString(CultureInfo.InvariantCulture));
-            var fills = Fill(ctx, prior, trailed, mask, Path.Combine(w, $"stamp_{i}"), steps, n, resample, seed);
+            var fills = Fill(ctx, prior, trailed, mask, Path.Combine(w, $"stamp_{i}"), (steps, n), (repaintSteps, repaintN, resample), seed);
             var m = FitsFile.Read(mask).Data;
             var row = new JsonObject
             {
@@ -119,7 +121,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
             offTrail = (Math.Min(offTrail.Min, off[off.Length / 200]), Math.Max(offTrail.Max, off[^(1 + off.Length / 200)]));
             FitsFile.Write(obs, img);
             FitsFile.Write(msk, maskImg.Reshape(1, Size, Size));
-            var fills = Fill(ctx, prior, obs, msk, Path.Combine(w, $"real_{k}"), steps, n, resample, seed);
+            var fills = Fill(ctx, prior, obs, msk, Path.Combine(w, $"real_{k}"), (steps, n), (repaintSteps, repaintN, resample), seed);
             real.Add(new JsonObject { ["cut"] = cut, ["scale"] = scale, ["scale_rule"] = rule, ["masked_pixels"] = maskImg.Data.Count(v => v != 0) });
             foreach (var (t, l) in new[] { (img.Plane(0), $"x = {x}"), (MaskTile(maskImg.Data, img.Plane(0)), "mask"), (fills["replacement"], "replacement"),
                          (fills["repaint"], $"RePaint x{resample}"), (fills["interpolation"], "interpolation") })
@@ -137,7 +139,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
             ["recipe"] = recipe.ToJson(),
             ["settings"] = new JsonObject
             {
-                ["steps"] = steps, ["samples"] = n, ["repaint_resample"] = resample, ["start_fraction"] = Scorpio.Posterior.Inpainting.DefaultStart,
+                ["steps"] = steps, ["samples"] = n, ["repaint_resample"] = resample, ["repaint_steps"] = repaintSteps, ["repaint_samples"] = repaintN, ["start_fraction"] = Scorpio.Posterior.Inpainting.DefaultStart,
                 ["jump"] = Scorpio.Posterior.Inpainting.DefaultJump, ["trail_width_sigma_px"] = TrailWidth, ["min_significant_pixels_under_trail"] = MinSignificant,
                 ["simulated_peak_median"] = simPeak, ["peak_target"] = peakTarget, ["recovered"] = "median of the samples",
             },
@@ -165,8 +167,9 @@ public sealed class TrailInpaintingExperiment : IExperiment
             "Stars of the real SAAO trail frame are cut at native resolution, well away from its real trail. One trail per stamp is injected with " +
             $"`scorpio simulate trails --width {set["trail_width_sigma_px"]}` (random direction, brightness and glints; Gaussian cross-section sigma in px, masked within +-3 sigma); its seed is the first from a fixed start whose trail hides at least " +
             $"{set["min_significant_pixels_under_trail"]} pixels above 3 sigma (the paper's trails cross its galaxies). Filled by `scorpio inpaint` with the shared prior " +
-            $"`{r["prior"]}`: plain replacement (astroddpm) and RePaint (`--resample {set["repaint_resample"]}`), {set["steps"]} steps from t = {F(D(set["start_fraction"]))} T, " +
-            $"{set["samples"]} samples, scored on the {set["recovered"]}; and by `scorpio baseline interpolate` (harmonic interpolation). " +
+            $"`{r["prior"]}`: plain replacement (astroddpm; {set["steps"]} steps, {set["samples"]} samples) and RePaint (`--resample {set["repaint_resample"]}`, " +
+            $"{set["repaint_steps"]} steps, {set["repaint_samples"]} samples: each step costs {set["repaint_resample"]} network evaluations), both from t = {F(D(set["start_fraction"]))} T, " +
+            $"scored on the {set["recovered"]}; and by `scorpio baseline interpolate` (harmonic interpolation). " +
             "Scale-down: the paper used 1000 reverse steps of a 64x64 PROBES DDPM trained on real galaxies; here a CPU-sized prior trained on simulated galaxies fills real ones.");
         sb.AppendLine();
         sb.AppendLine("Metric (paper Fig. 6): over masked pixels whose true value exceeds 3 sigma, the fractional error (recovered - true)/true; the share within 10% " +
@@ -249,13 +252,15 @@ public sealed class TrailInpaintingExperiment : IExperiment
     }
 
     // Interpolation, replacement and RePaint fills of one stamp (FITS paths), as (H, W) images.
-    private static Dictionary<string, ImageData> Fill(ExperimentContext ctx, string prior, string image, string mask, string dir, int steps, int n, int resample, string seed)
+    private static Dictionary<string, ImageData> Fill(ExperimentContext ctx, string prior, string image, string mask, string dir,
+        (int Steps, int N) replacement, (int Steps, int N, int Resample) repaint, string seed)
     {
         string interp = dir + "_interp.fits";
         ctx.Scorpio("baseline", "interpolate", "--image", image, "--mask", mask, "--out", interp);
-        ctx.Scorpio("inpaint", "--prior", prior, "--image", image, "--mask", mask, "--steps", steps.ToString(), "--n", n.ToString(), "--out", dir + "_replacement", "--seed", seed);
-        ctx.Scorpio("inpaint", "--prior", prior, "--image", image, "--mask", mask, "--steps", steps.ToString(), "--n", n.ToString(), "--resample", resample.ToString(),
-            "--out", dir + "_repaint", "--seed", seed);
+        ctx.Scorpio("inpaint", "--prior", prior, "--image", image, "--mask", mask, "--steps", replacement.Steps.ToString(), "--n", replacement.N.ToString(),
+            "--out", dir + "_replacement", "--seed", seed);
+        ctx.Scorpio("inpaint", "--prior", prior, "--image", image, "--mask", mask, "--steps", repaint.Steps.ToString(), "--n", repaint.N.ToString(),
+            "--resample", repaint.Resample.ToString(), "--out", dir + "_repaint", "--seed", seed);
         return new Dictionary<string, ImageData>
         {
             ["interpolation"] = FitsFile.Read(interp).Plane(0),
