@@ -51,6 +51,34 @@ public static class Stamps
         return (sky, sigma);
     }
 
+    /// <summary>
+    /// Sky and noise sigma at the stamp's scale for a frame the galaxy fills (M51), where the clipped statistics of
+    /// <see cref="SkyAndSigma"/> would measure the galaxy: sky = clipped median of the 8 px border of the frame;
+    /// native sigma = 1.4826 MAD of horizontal neighbour differences / sqrt 2 (smooth structure cancels), divided by
+    /// <paramref name="factor"/> for the rebinned mean of factor^2 independent pixels (an undrizzled CCD frame).
+    /// </summary>
+    public static (double Sky, double Sigma) SkyAndSigmaFilledFrame(ImageData frame, double factor)
+    {
+        int h = frame.Height, w = frame.Width;
+        var border = new List<double>();
+        var diffs = new List<double>();
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                if (y < 8 || y >= h - 8 || x < 8 || x >= w - 8) border.Add(frame[y, x]);
+                if (x + 1 < w) diffs.Add(frame[y, x + 1] - frame[y, x]);
+            }
+        double sky = Descriptive.Median(border), s = Descriptive.MadSigma(border);
+        for (int it = 0; it < 3; it++)
+        {
+            var kept = border.Where(v => Math.Abs(v - sky) <= 3 * s).ToList();
+            if (kept.Count < 16) break;
+            sky = Descriptive.Median(kept);
+            s = Descriptive.MadSigma(kept);
+        }
+        return (sky, Descriptive.MadSigma(diffs) / Math.Sqrt(2) / Math.Max(1, factor));
+    }
+
     /// <summary>Row and column of the brightest pixel of a 5x5 box-smoothed copy within the central part of the frame (fraction <paramref name="central"/> of each side).</summary>
     public static (int Y, int X) BrightestCentre(ImageData frame, double central = 0.5)
     {
