@@ -167,7 +167,8 @@ public sealed class TrailInpaintingExperiment : IExperiment
         var sb = new StringBuilder();
         sb.AppendLine($"**What was done.** Real images were brought to the prior's 32x32 stamps: a square crop around the brightest (5x5-smoothed) region, " +
             "area-weighted mean rebinning to 32x32, minus the sky (3-sigma-clipped median of the whole frame rebinned the same way); the noise sigma is the clipped " +
-            "1.4826 MAD of that rebinned frame (so correlated HST noise is measured as it is in the stamp). Flux units: each stamp is multiplied so its noise equals " +
+            "1.4826 MAD of that rebinned frame (so correlated HST noise is measured as it is in the stamp); M51 fills its frame, so its sky is the clipped median of the frame's " +
+            "8 px border and its sigma the MAD of neighbour differences / sqrt 2, divided by the rebin factor. Flux units: each stamp is multiplied so its noise equals " +
             $"the prior's training noise ({F(D(rec["noise_sigma"]))}), unless that would put its peak above {F(D(set["peak_target"]))} (the median peak of the prior's " +
             $"simulated galaxies, capped at 0.9 of its clip ceiling A = {F(D(rec["clip_ceiling_A"]))}: the prior never saw brighter pixels), in which case the peak is scaled to it. " +
             "Stars of the real SAAO trail frame are cut at native resolution, well away from its real trail. One trail per stamp is injected with " +
