@@ -6,6 +6,8 @@ public static class ExperimentCatalog
     public static IReadOnlyList<IExperiment> All { get; } = new IExperiment[]
     {
         new Experiments.JwstOneOverFExperiment(),
+        new Experiments.GalaxyGenerationExperiment(),
+        new Experiments.TrailInpaintingExperiment(),
     };
 
     public static IExperiment Find(string name) =>

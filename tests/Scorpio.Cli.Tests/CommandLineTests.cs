@@ -31,6 +31,30 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void SimulateTrailsWidthNarrowsTheMask()
+    {
+        var dir = Directory.CreateTempSubdirectory("scorpio-trail-width").FullName;
+        try
+        {
+            string Path(string f) => System.IO.Path.Combine(dir, f);
+            Assert.Equal(0, CliProcess.Run(dir, ["simulate", "galaxies", "--n", "1", "--size", "32", "--out", Path("g.fits"), "--seed", "3"]).ExitCode);
+            int Masked(string width)
+            {
+                var args = new List<string> { "simulate", "trails", "--image", Path("g.fits"), "--out", Path("t.fits"), "--mask-out", Path("m.fits"), "--seed", "5" };
+                if (width != "") args.AddRange(["--width", width]);
+                Assert.Equal(0, CliProcess.Run(dir, args.ToArray()).ExitCode);
+                return Scorpio.Astro.Fits.FitsFile.Read(Path("m.fits")).Data.Count(v => v != 0);
+            }
+            // A trail of sigma 0.5 px is masked within +-1.5 px: at most ~4 px across a 32 px stamp's 45 px diagonal.
+            int narrow = Masked("constant:0.5");
+            Assert.InRange(narrow, 1, 4 * 46);
+            Assert.True(Masked("constant:3") > 2 * narrow);
+            Assert.Contains("TRLWIDTH", File.ReadAllText(Path("t.fits")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void TrainNoiseNeverRotatesBecauseStripesHaveADirection()
     {
         // A 90-degree rotation turns column stripes into row stripes, a noise the detector never makes;

@@ -167,10 +167,11 @@ internal static class SimulateCommand
         var count = new Option<string?>("--count") { Description = "Trails per image distribution, e.g. constant:1 (default) or uniform:0,3." };
         var glint = new Option<double>("--glint-probability") { Description = "Probability that a trail glints (periodic brightness).", DefaultValueFactory = _ => 0.3 };
         var snr = new Option<string?>("--peak-snr") { Description = "Peak brightness in units of the image's robust noise sigma, e.g. uniform:5,50 (default)." };
+        var width = new Option<string?>("--width") { Description = "Gaussian cross-section sigma in pixels, e.g. uniform:0.8,2.5 (default); the mask covers +-3 sigma." };
         var output = new Option<string>("--out") { Description = "Output FITS with trails.", Required = true };
         var maskOut = new Option<string>("--mask-out") { Description = "Output FITS mask: 1 = pixel inside a trail footprint.", Required = true };
         var cmd = new Command("trails", "Add satellite trails (random direction, width, brightness, optional glints); write the image and the trail mask.");
-        foreach (var o in new Option[] { image, count, glint, snr, output, maskOut }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { image, count, glint, snr, width, output, maskOut }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
@@ -178,11 +179,13 @@ internal static class SimulateCommand
             var options = new SatelliteTrailOptions { GlintProbability = p.GetValue(glint) };
             if (p.GetValue(count) is { } c) options = options with { Count = Distribution.Parse(c, "--count") };
             if (p.GetValue(snr) is { } s) options = options with { PeakSnr = Distribution.Parse(s, "--peak-snr") };
+            if (p.GetValue(width) is { } wd) options = options with { Width = Distribution.Parse(wd, "--width") };
             var result = new SatelliteTrailSimulator(options).AddTrails(x, seed);
             header ??= new FitsHeader();
             header.Set("TRAILS", result.Trails.Count, "satellite trails added");
             header.Set("TRLSEED", seed, "seed of the trails");
             header.Set("TRLGLINT", options.GlintProbability, "glint probability");
+            header.Set("TRLWIDTH", options.Width.ToText(), "trail sigma distribution, px");
             FitsFile.Write(p.GetValue(output)!, result.Image, header);
             var maskHeader = Header("trailmask", seed);
             maskHeader.Set("TRAILS", result.Trails.Count, "1 = inside a trail footprint");
