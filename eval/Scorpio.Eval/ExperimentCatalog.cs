@@ -5,6 +5,9 @@ public static class ExperimentCatalog
 {
     public static IReadOnlyList<IExperiment> All { get; } = new IExperiment[]
     {
+        new Experiments.DeconvolutionExperiment(),
+        new Experiments.HallucinationExperiment(),
+        new Experiments.CalibrationExperiment(),
     };
 
     public static IExperiment Find(string name) =>
