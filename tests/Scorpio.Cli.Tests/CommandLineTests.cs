@@ -29,4 +29,16 @@ public class CommandLineTests
         Assert.Contains("no-such-file.fits", stderr);
         Assert.StartsWith("error:", stderr.TrimStart());
     }
+
+    [Fact]
+    public void TrainNoiseNeverRotatesBecauseStripesHaveADirection()
+    {
+        // A 90-degree rotation turns column stripes into row stripes, a noise the detector never makes;
+        // flips keep the stripe direction and stay on.
+        var (rc, stdout, _) = CliProcess.Run(Scorpio.Tests.TestPaths.RepoRoot, ["train-noise", "--print-config", "--image-size", "16"]);
+        Assert.Equal(0, rc);
+        var augment = System.Text.Json.Nodes.JsonNode.Parse(stdout)!["training"]!["augment"]!;
+        Assert.False(augment["rot90"]!.GetValue<bool>());
+        Assert.True(augment["flip"]!.GetValue<bool>());
+    }
 }

@@ -39,7 +39,12 @@ internal static class TrainCommand
         var asinhScale = new Option<double?>("--asinh-scale") { Description = "asinh: stretch scale in data units (default 0.01)." };
         var shift = new Option<int?>("--shift") { Description = "Random shifts of up to N pixels (augmentation)." };
         var noFlip = new Option<bool>("--no-flip") { Description = "Disable random flips." };
-        var noRotate = new Option<bool>("--no-rotate") { Description = "Disable random 90-degree rotations." };
+        var noRotate = new Option<bool>("--no-rotate")
+        {
+            Description = noise
+                ? "Kept for symmetry with train: train-noise never rotates (1/f stripes run along the detector's fast-read axis)."
+                : "Disable random 90-degree rotations.",
+        };
         var crop = new Option<bool>("--crop") { Description = "Train on random --image-size crops of larger images." };
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint up to --steps." };
@@ -67,7 +72,7 @@ internal static class TrainCommand
                 Steps = pr.GetValue(steps), Batch = pr.GetValue(batch), Lr = pr.GetValue(lr), Ema = pr.GetValue(ema),
                 Warmup = pr.GetValue(warmup), GradClip = pr.GetValue(gradClip), Loss = pr.GetValue(loss),
                 Normalize = pr.GetValue(normalize) ?? (noise ? "standardize" : null), ClipMax = pr.GetValue(clipMax), AsinhScale = pr.GetValue(asinhScale),
-                Shift = pr.GetValue(shift), Flip = pr.GetValue(noFlip) ? false : null, Rot90 = pr.GetValue(noRotate) ? false : null,
+                Shift = pr.GetValue(shift), Flip = pr.GetValue(noFlip) ? false : null, Rot90 = noise || pr.GetValue(noRotate) ? false : null,
                 Crop = pr.GetValue(crop) ? true : null, CheckpointEvery = pr.GetValue(checkpointEvery),
             };
             var file = pr.GetValue(config);
