@@ -37,7 +37,7 @@ public sealed class CalibrationExperiment : IExperiment
         string prior = GalaxyPrior.Get(ctx);
         string seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
         string W(string f) => Path.Combine(ctx.WorkDir, f);
-        int sims = ctx.Pick(3, 20), n = ctx.Pick(3, 24), emSteps = ctx.Pick(10, 120), odeSteps = ctx.Pick(6, 18), bins = ctx.Pick(2, 10);
+        int sims = ctx.Pick(3, 16), n = ctx.Pick(3, 16), emSteps = ctx.Pick(10, 100), odeSteps = ctx.Pick(6, 18), bins = ctx.Pick(2, 8);
         int side = GalaxyPrior.ImageSize, obsSide = side / Pool;
 
         ctx.Step($"{sims} held-out galaxies, their observations");

@@ -33,7 +33,7 @@ public sealed class HallucinationExperiment : IExperiment
         string prior = GalaxyPrior.Get(ctx);
         string seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
         string W(string f) => Path.Combine(ctx.WorkDir, f);
-        int n = ctx.Pick(3, 32), priorN = ctx.Pick(3, 48), steps = ctx.Pick(10, 200);
+        int n = ctx.Pick(3, 24), priorN = ctx.Pick(3, 32), steps = ctx.Pick(10, 200);
 
         ctx.Step("a held-out galaxy (a seed the prior's training set did not use) and the PSF");
         int candidates = 8;

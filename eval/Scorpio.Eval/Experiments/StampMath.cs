@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Scorpio.Astro;
 using Scorpio.Astro.Fits;
@@ -165,5 +166,5 @@ internal static class StampMath
     public static double D(JsonNode? node, string key) => node?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
 
     /// <summary>A number for a Markdown table: 3 significant digits, "n/a" for NaN.</summary>
-    public static string F(double v) => double.IsFinite(v) ? (Math.Abs(v) >= 1000 || (Math.Abs(v) < 0.01 && v != 0) ? v.ToString("0.00e+0") : v.ToString("G3")) : "n/a";
+    public static string F(double v) => double.IsFinite(v) ? (Math.Abs(v) >= 1000 || (Math.Abs(v) < 0.01 && v != 0) ? v.ToString("0.00e+0", CultureInfo.InvariantCulture) : v.ToString("G3", CultureInfo.InvariantCulture)) : "n/a";
 }
