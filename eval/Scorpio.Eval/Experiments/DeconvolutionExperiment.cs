@@ -304,6 +304,9 @@ public sealed class DeconvolutionExperiment : IExperiment
         double chiScore = StampMath.D(m["score"], "chi2_per_dof"), chiDps = StampMath.D(m["dps"], "chi2_per_dof");
         sb.Append($"The posterior median fits the HSC pixels to chi^2/dof = {StampMath.F(chiScore)}" + (chiScore > 2 ? " (a misfit: the prior cannot reproduce this real galaxy within the noise)" : chiScore < 0.5 ? " (over-fitting the noise)" : "") +
                   $", DPS to {StampMath.F(chiDps)}" + (chiDps > 2 ? " (a misfit)" : "") + ". ");
+        double chiRl = StampMath.D(m[bestRl], "chi2_per_dof");
+        if (Math.Abs(Math.Log(chiRl)) < Math.Abs(Math.Log(chiScore)))
+            sb.Append($"The best Richardson-Lucy fits the HSC pixels better ({StampMath.F(chiRl)}): it is free to put any flux anywhere, while the prior insists on galaxies like its training set. ");
         double floor = StampMath.D(r, "truth_noise_rms");
         double lowest = cands.Min(k => Rms(k));
         sb.Append(lowest > floor
