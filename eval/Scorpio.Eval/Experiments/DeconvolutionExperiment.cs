@@ -314,7 +314,8 @@ public sealed class DeconvolutionExperiment : IExperiment
             : $"The best error is at the truth's own noise level ({StampMath.F(floor)} rms): this truth cannot separate methods further. ");
         double vr = StampMath.D(m["score"], "variance_ratio_aperture"), vrD = StampMath.D(m["dps"], "variance_ratio_aperture");
         sb.Append($"The variance ratio in the core is {StampMath.F(vr)} (score) and {StampMath.F(vrD)} (DPS): " +
-                  (vr < 0.3 ? "the data dominate the core. " : "the prior still contributes much of the core's structure. "));
+                  (vr < 0.3 ? "the data dominate the score posterior's core" : "the prior still contributes much of the score posterior's core") +
+                  (vrD > 1 ? ", while DPS's samples scatter more than the prior's: they have not converged to the data. " : ". "));
         double c68 = StampMath.D(m["score"], "coverage_68");
         if (double.IsFinite(c68)) sb.Append($"The score posterior's 68% intervals hold {StampMath.F(c68)} of the noisy truth's pixels" + (c68 < 0.5 ? ": its error bars are too narrow for this real galaxy." : "."));
         return sb.ToString();
