@@ -174,7 +174,9 @@ public sealed class CalibrationExperiment : IExperiment
             $"with {r["simulations"]} simulations the TARP curve is coarse, so the per-pixel coverage is the sharper test here. " +
             (Degenerate(em) && Degenerate(ode) ? "The normalised TARP curve jumps to ECP = 1 at the first level for both samplers: every truth is nearer its random reference than all samples, " +
                 "because the min-max scaling by the truths puts the truths inside the unit cube by construction while samples spill outside it in the many near-empty pixels; it cannot rank the two samplers here. " : "") +
-            (em.AsObject().ContainsKey("tarp_raw_ecp") ? $"Raw TARP deviation: {F(StampMath.D(em, "tarp_raw_mean_abs_deviation"))} (Euler-Maruyama), {F(StampMath.D(ode, "tarp_raw_mean_abs_deviation"))} (ODE)." : ""));
+            (em.AsObject().ContainsKey("tarp_raw_ecp") ? $"Raw TARP deviation: {F(StampMath.D(em, "tarp_raw_mean_abs_deviation"))} (Euler-Maruyama), {F(StampMath.D(ode, "tarp_raw_mean_abs_deviation"))} (ODE); " +
+              $"raw ATC {F(StampMath.D(em, "tarp_raw_atc"))} and {F(StampMath.D(ode, "tarp_raw_atc"))} ({AtcWord(StampMath.D(em, "tarp_raw_atc"))} and {AtcWord(StampMath.D(ode, "tarp_raw_atc"))} by TARP's sign convention; " +
+              "the per-pixel coverage above is the more direct reading of interval width)." : ""));
         sb.AppendLine();
         sb.AppendLine("**Scale-down.** None of the papers reports a calibration test; TARP's authors use thousands of simulations. Here a few tens of 32x32 simulations with a small CPU-trained prior.");
         return sb.ToString();
@@ -186,4 +188,6 @@ public sealed class CalibrationExperiment : IExperiment
         var ecp = e["tarp_ecp"]!.AsArray();
         return ecp.Count > 1 && ecp[1] is JsonValue v && v.GetValue<double>() >= 0.9;
     }
+
+    private static string AtcWord(double atc) => atc < 0 ? "over-confident or biased" : "under-confident";
 }
