@@ -8,6 +8,9 @@ public static class ExperimentCatalog
         new Experiments.JwstOneOverFExperiment(),
         new Experiments.GalaxyGenerationExperiment(),
         new Experiments.TrailInpaintingExperiment(),
+        new Experiments.DeconvolutionExperiment(),
+        new Experiments.HallucinationExperiment(),
+        new Experiments.CalibrationExperiment(),
     };
 
     public static IExperiment Find(string name) =>
