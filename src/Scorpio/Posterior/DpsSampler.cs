@@ -10,8 +10,9 @@ namespace Scorpio.Posterior;
 /// x0_hat = (x_t + sigma^2 s(x_t, t)) / mu, the residual r = W (y - A x0_hat), one reverse-SDE Euler-Maruyama step
 /// with the prior score, then a gradient step on the residual norm taken through the network:
 /// x_next -= (zeta / ||r||) grad_{x_t} ||r||^2 (= 2 zeta grad ||r||), per sample. The step size zeta' = 1 by default
-/// (diffusion4astro's 1/||r|| with the squared residual). W whitens and masks: 1/sigma per pixel (or 1) and 0 for
-/// masked pixels; the 1/||r|| normalisation makes the step independent of the residual's units.
+/// (diffusion4astro's 1/||r|| with the squared residual). W weights and masks: relative per-pixel weights (the pipeline
+/// uses 1/sigma normalised to mean 1 over the observed pixels) and 0 for masked pixels. The gradient of ||W r|| scales
+/// with W, so W must be relative: absolute 1/sigma weights would multiply the step by 1/sigma.
 /// DPS is an approximation of the posterior (it does not sample it exactly even for Gaussian problems).
 /// </summary>
 public static class DpsSampler
@@ -25,7 +26,7 @@ public static class DpsSampler
     /// <param name="xT">start (B, C, H, W), a draw from the SDE's prior.</param>
     /// <param name="a">forward model in the prior's units (see <see cref="PriorUnits"/>).</param>
     /// <param name="observation">y in the operator's output units, (C', H', W').</param>
-    /// <param name="weights">W as a (C', H', W') map (1/sigma, 0 for masked pixels), or null for 1.</param>
+    /// <param name="weights">W as a (C', H', W') map of relative weights (mean 1 over observed pixels, 0 where masked), or null for 1.</param>
     /// <param name="zeta">step size zeta'.</param>
     /// <param name="rng">noise of the reverse SDE.</param>
     /// <param name="denoise">finish with Tweedie's estimate at the last time (default).</param>

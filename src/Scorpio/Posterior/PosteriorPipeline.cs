@@ -199,11 +199,20 @@ public static class PosteriorPipeline
         finally { foreach (var p in parts) p.Dispose(); }
     }
 
-    /// <summary>DPS whitening: mask / sigma.</summary>
+    /// <summary>
+    /// DPS pixel weights: mask / sigma, divided by their mean over the observed pixels. Relative weights keep
+    /// diffusion4astro's step (no sigma in it) for white noise whatever the noise level, while a sigma map still
+    /// down-weights its noisier pixels; absolute 1/sigma weights would multiply the step by 1/sigma and diverge
+    /// on faint, low-noise data.
+    /// </summary>
     private static Tensor DpsWeights(GaussianNoise noise, ObservationInput obs)
     {
         using var mask = obs.Mask.To(DType.Float32);
-        if (noise.SigmaMap is not null) { using var s = noise.SigmaMap.To(DType.Float32); return mask.Div(s); }
-        return mask.Div(noise.Sigma!.Value);
+        using var w = noise.SigmaMap is not null
+            ? mask.Div(noise.SigmaMap.To(DType.Float32))
+            : mask.Div(noise.Sigma!.Value);
+        double observed = mask.Sum().ToDouble();
+        if (observed <= 0) throw new UserInputException($"{obs.Source}: every pixel is masked, so DPS has nothing to fit");
+        return w.Div(w.Sum().ToDouble() / observed);
     }
 }

@@ -123,4 +123,33 @@ public class PosteriorPipelineTests(ITestOutputHelper output)
         var median = FitsFile.Read(Path.Combine(dir, "median.fits")).Data;
         Assert.True(median.Average() > 0.15 && median.Average() < 0.45, $"DPS median mean {median.Average():F3} should follow the flat 0.3 observation");
     }
+
+    /// <summary>
+    /// diffusion4astro's DPS step has no noise level in it, so for white noise the samples must not depend on sigma:
+    /// the same seed with sigma 0.05 and 0.5 gives the same samples to float32 rounding (before the weights were made
+    /// relative, the step grew as 1/sigma and the two runs differed by the whole signal).
+    /// </summary>
+    [Fact]
+    public void DpsStepDoesNotDependOnTheNoiseLevel()
+    {
+        torch.NumThreads = 2;
+        using var prior = LinearGaussianSetup.Prior(Sde);
+        var data = new float[64];
+        for (int i = 0; i < 64; i++) data[i] = 0.3f + 0.01f * (i % 7);
+        using var obs = ObservationInput.FromImage(new ImageData(data, 8, 8), null, "obs.fits");
+        float[] Run(double sigma)
+        {
+            var dir = TestPaths.TempDir("dps-sigma");
+            PosteriorPipeline.Run(new PosteriorRequest
+            {
+                Prior = new PriorModel(prior, Sde, [1, 8, 8], PriorUnits.Identity(1), "gaussian 8x8"), Observation = obs, Sigma = sigma,
+                Method = "dps", Zeta = 0.3, Steps = 30, Count = 2, PriorCount = 0, Seed = 4, OutDir = dir,
+            });
+            return FitsFile.Read(Path.Combine(dir, "samples.fits")).Data;
+        }
+        var a = Run(0.05);
+        var b = Run(0.5);
+        double maxDiff = a.Zip(b, (u, v) => Math.Abs(u - v)).Max();
+        Assert.True(maxDiff < 1e-4, $"DPS samples moved by {maxDiff:G3} when only sigma changed");
+    }
 }
