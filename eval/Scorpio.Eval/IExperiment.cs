@@ -24,4 +24,10 @@ public interface IExperiment
     /// <c>{figureLink}/file.png</c>. Must say plainly where Scorpio loses to a baseline.
     /// </summary>
     string Section(JsonObject envelope, string figureLink);
+
+    /// <summary>
+    /// One line for the "at a glance" table of docs/RESULTS.md: Scorpio against the baseline, computed from the
+    /// experiment's "results" object (never typed), saying plainly who wins.
+    /// </summary>
+    string Headline(JsonObject results);
 }

@@ -90,6 +90,7 @@ try
             ResultFile.Write(ResultFile.PathFor(root, e.Name), env);
             // Rendering the section proves the document can be made from this JSON.
             e.Section(env, e.Name);
+            e.Headline(results);
             Console.WriteLine($"== {e.Name}: done in {sw.Elapsed.TotalSeconds:F0} s -> {ResultFile.PathFor(root, e.Name)}");
         }
         catch (Exception ex) when (names[0] == "all")

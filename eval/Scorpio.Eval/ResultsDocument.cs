@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Scorpio.Eval;
 
@@ -21,6 +22,17 @@ public static class ResultsDocument
         sb.AppendLine("CI runs every experiment in `--smoke` mode (tiny networks, minutes) so the scripts keep working;");
         sb.AppendLine("smoke numbers are meaningless and never appear here.");
         sb.AppendLine();
+        sb.AppendLine("## At a glance");
+        sb.AppendLine();
+        sb.AppendLine("| experiment | Scorpio against the baseline (from the JSON) |");
+        sb.AppendLine("|---|---|");
+        foreach (var e in ExperimentCatalog.All)
+        {
+            var path = ResultFile.PathFor(resultsDir, e.Name);
+            var line = File.Exists(path) ? e.Headline((JsonObject)ResultFile.Read(path)["results"]!) : "not run yet";
+            sb.AppendLine($"| [{e.Title}](#{Anchor(e.Title)}) | {line} |");
+        }
+        sb.AppendLine();
         foreach (var e in ExperimentCatalog.All)
         {
             var path = ResultFile.PathFor(resultsDir, e.Name);
@@ -41,6 +53,10 @@ public static class ResultsDocument
         }
         return sb.ToString();
     }
+
+    // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+    private static string Anchor(string title) =>
+        new string(title.ToLowerInvariant().Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_').ToArray()).Replace(' ', '-');
 
     private static string FormatWall(double s) => s < 120 ? $"{s:F0} s" : s < 7200 ? $"{s / 60:F1} min" : $"{s / 3600:F1} h";
 }

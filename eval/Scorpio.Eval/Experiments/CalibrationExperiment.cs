@@ -190,4 +190,12 @@ public sealed class CalibrationExperiment : IExperiment
     }
 
     private static string AtcWord(double atc) => atc < 0 ? "over-confident or biased" : "under-confident";
+
+    /// <inheritdoc />
+    public string Headline(JsonObject r)
+    {
+        double em = JsonPath.Number(r, "posteriors.score_em.coverage_68"), ode = JsonPath.Number(r, "posteriors.score_ode.coverage_68");
+        string Says(double c) => c < 0.6 ? "over-confident" : c > 0.76 ? "under-confident" : "close to calibrated";
+        return $"68% interval coverage (calibrated: 0.68): Euler-Maruyama {JsonPath.Format(em)} ({Says(em)}), probability-flow ODE {JsonPath.Format(ode)} ({Says(ode)})";
+    }
 }

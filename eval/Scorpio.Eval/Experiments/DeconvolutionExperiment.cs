@@ -358,4 +358,17 @@ public sealed class DeconvolutionExperiment : IExperiment
         double a = sxy / sxx;
         return (a, my - a * mx, sxy * sxy / (sxx * syy));
     }
+
+    /// <inheritdoc />
+    public string Headline(JsonObject r)
+    {
+        double score = JsonPath.Number(r, "methods.score.rms_vs_truth"), dps = JsonPath.Number(r, "methods.dps.rms_vs_truth");
+        string rl = r["best_rl"]?.GetValue<string>() ?? "", wiener = r["best_wiener"]?.GetValue<string>() ?? "";
+        // Method keys hold dots ("wiener_0.01"), so they are looked up directly rather than by dotted path.
+        double rlRms = JsonPath.Number(r["methods"]?[rl], "rms_vs_truth"), wRms = JsonPath.Number(r["methods"]?[wiener], "rms_vs_truth");
+        double baseline = Math.Min(rlRms, wRms);
+        return $"RMS vs HST: score posterior {JsonPath.Format(score)}, DPS {JsonPath.Format(dps)}, best RL {JsonPath.Format(rlRms)}, best Wiener {JsonPath.Format(wRms)}: " +
+               $"the score posterior {(score < baseline ? "beats" : "loses to")} the best baseline by {JsonPath.Format(Math.Abs(score - baseline))} " +
+               $"(the HST truth's own noise: {JsonPath.Format(JsonPath.Number(r, "truth_noise_rms"))} rms); DPS {(dps < baseline ? "beats" : "loses to")} it";
+    }
 }

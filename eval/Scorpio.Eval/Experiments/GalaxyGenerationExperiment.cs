@@ -232,4 +232,13 @@ public sealed class GalaxyGenerationExperiment : IExperiment
         }
         Preview.SaveGrid(path, tiles, Stretch.Asinh(), labels, columns: k + 1);
     }
+
+    /// <inheritdoc />
+    public string Headline(JsonObject r)
+    {
+        double gen = JsonPath.Number(r, "sgd.generated_vs_real.sgd"), real = JsonPath.Number(r, "sgd.real_vs_real.sgd");
+        double p = JsonPath.Number(r, "pqmass.generated_vs_real.p_value_mean");
+        string verdict = p < 0.05 ? "PQMass tells generated from held-out galaxies" : "PQMass cannot tell generated from held-out galaxies";
+        return $"SGD {JsonPath.Format(gen)} vs real-vs-real {JsonPath.Format(real)} ({JsonPath.Format(gen / real)}x; paper's DDPM 2.1x); {verdict} (p = {JsonPath.Format(p)})";
+    }
 }

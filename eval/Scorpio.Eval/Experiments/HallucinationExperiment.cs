@@ -202,4 +202,12 @@ public sealed class HallucinationExperiment : IExperiment
         for (int i = 0; i < a.Length; i++) { sab += (ra[i] - ma) * (rb[i] - mb); saa += (ra[i] - ma) * (ra[i] - ma); sbb += (rb[i] - mb) * (rb[i] - mb); }
         return sab / Math.Sqrt(saa * sbb);
     }
+
+    /// <inheritdoc />
+    public string Headline(JsonObject r)
+    {
+        double literal = JsonPath.Number(r, "variance_ratio_spearman_vs_magnitude"), noisier = JsonPath.Number(r, "noisier_variance_ratio_spearman_vs_magnitude");
+        string Says(double rho) => rho > 0 ? "grows as the SNR falls, as the paper says" : "does not grow as the SNR falls, unlike the paper";
+        return $"variance ratio vs magnitude, Spearman {JsonPath.Format(literal)} for the dimmed galaxy ({Says(literal)}) and {JsonPath.Format(noisier)} for fixed galaxy + rising noise ({Says(noisier)})";
+    }
 }

@@ -444,4 +444,15 @@ public sealed class JwstOneOverFExperiment : IExperiment
             $"The posterior median of only {set["posteriorSamples"]} samples carries its own sampling noise, which adds to SLIC's scatter.");
         return sb.ToString();
     }
+
+    /// <inheritdoc />
+    public string Headline(JsonObject r)
+    {
+        double slic = JsonPath.Number(r, "extraction.slic.meanScatter"), med = JsonPath.Number(r, "extraction.columnMedian.meanScatter");
+        double slicRmse = JsonPath.Number(r, "extraction.slic.rmse"), medRmse = JsonPath.Number(r, "extraction.columnMedian.rmse");
+        string verdict = slicRmse < medRmse ? "SLIC has the lower RMS error of the extracted spectrum" : "the column median has the lower RMS error of the extracted spectrum";
+        return $"spectrum scatter SLIC {JsonPath.Format(slic)} vs column median {JsonPath.Format(med)} DN ({JsonPath.Format(slic / med)}x; paper 0.73x), " +
+               $"bias {JsonPath.Format(JsonPath.Number(r, "extraction.slic.relativeBiasPercent"))}% vs {JsonPath.Format(JsonPath.Number(r, "extraction.columnMedian.relativeBiasPercent"))}%: " +
+               $"{verdict} ({JsonPath.Format(slicRmse)} vs {JsonPath.Format(medRmse)} DN)";
+    }
 }

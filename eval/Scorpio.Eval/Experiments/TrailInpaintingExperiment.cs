@@ -401,4 +401,16 @@ public sealed class TrailInpaintingExperiment : IExperiment
         float top = image.Data.Max();
         return new ImageData(mask.Take(Size * Size).Select(v => v != 0 ? top : 0f).ToArray(), Size, Size);
     }
+
+    /// <inheritdoc />
+    public string Headline(JsonObject r)
+    {
+        string Line(string prefix)
+        {
+            double best = Math.Max(JsonPath.Number(r, prefix + ".replacement.fraction_within_10pct"), JsonPath.Number(r, prefix + ".repaint.fraction_within_10pct"));
+            double interp = JsonPath.Number(r, prefix + ".interpolation.fraction_within_10pct");
+            return $"{JsonPath.Percent(best)} vs interpolation {JsonPath.Percent(interp)} ({(best > interp ? "Scorpio wins" : "Scorpio loses")})";
+        }
+        return $"significant trailed pixels within 10%: real images {Line("pooled")}; simulated control {Line("control.pooled")}";
+    }
 }
