@@ -13,8 +13,11 @@ public static class JsonPath
         {
             if (node is not JsonObject o || !o.TryGetPropertyValue(key, out node)) return double.NaN;
         }
-        return node is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+        return Number(node);
     }
+
+    /// <summary>The number a node holds; NaN when it is absent, null or not a number.</summary>
+    public static double Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
 
     /// <summary>Three significant digits, invariant culture.</summary>
     public static string Format(double x) => double.IsNaN(x) ? "n/a" : x.ToString("G3", CultureInfo.InvariantCulture);

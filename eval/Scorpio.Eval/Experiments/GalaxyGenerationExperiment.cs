@@ -110,7 +110,7 @@ public sealed class GalaxyGenerationExperiment : IExperiment
         var rec = r["recipe"]!;
         var sgd = r["sgd"]; var mor = r["morphology"]; var conv = r["conv_features"]!; var pq = r["pqmass"]!; var mem = r["memorisation"]!;
         var sizes = r["sizes"]!;
-        double D(JsonNode? x) => x is null ? double.NaN : x.GetValue<double>();
+        Func<JsonNode?, double> D = JsonPath.Number;
         string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString(Math.Abs(v) >= 1000 || (Math.Abs(v) < 0.001 && v != 0) ? "0.##e+0" : "G3", CultureInfo.InvariantCulture);
         var sb = new StringBuilder();
         sb.AppendLine($"**What was done.** The shared galaxy prior `{r["prior"]}` (EDM, 32x32, trained on {rec["training_count"]} galaxies of " +

@@ -90,14 +90,7 @@ internal static class StampMath
     public static ImageData Convolve(ImageData x, ImageData psf) => new FftConvolver(psf, x.Height, x.Width).ConvolvePlanes(x);
 
     /// <summary>Each pixel copied into a K x K block: the pooling's adjoint up to 1/K^2, so pool(replicate(y)) = y.</summary>
-    public static ImageData Replicate(ImageData y, int k)
-    {
-        int h = y.Height, w = y.Width;
-        var output = new ImageData(h * k, w * k);
-        for (int i = 0; i < h * k; i++)
-            for (int j = 0; j < w * k; j++) output.Data[i * w * k + j] = y.Data[i / k * w + j / k];
-        return output;
-    }
+    public static ImageData Replicate(ImageData y, int k) => Stamps.Enlarge(y, k);
 
     /// <summary>Enlarges 32x32 stamps (x6, whole pixels) so figure tiles and their labels stay readable.</summary>
     public static IReadOnlyList<ImageData> ForDisplay(IEnumerable<ImageData> images) =>
@@ -163,7 +156,7 @@ internal static class StampMath
         new(values.Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).Select(v => (JsonNode?)v).ToArray());
 
     /// <summary>A number from a result object; NaN when missing or null.</summary>
-    public static double D(JsonNode? node, string key) => node?[key] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+    public static double D(JsonNode? node, string key) => JsonPath.Number(node?[key]);
 
     /// <summary>A number for a Markdown table: 3 significant digits, "n/a" for NaN.</summary>
     public static string F(double v) => double.IsFinite(v) ? (Math.Abs(v) >= 1000 || (Math.Abs(v) < 0.01 && v != 0) ? v.ToString("0.00e+0", CultureInfo.InvariantCulture) : v.ToString("G3", CultureInfo.InvariantCulture)) : "n/a";

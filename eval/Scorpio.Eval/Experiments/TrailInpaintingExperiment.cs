@@ -171,9 +171,8 @@ public sealed class TrailInpaintingExperiment : IExperiment
     {
         var r = envelope["results"]!.AsObject();
         var set = r["settings"]!; var rec = r["recipe"]!;
-        double D(JsonNode? x) => x is null ? double.NaN : x.GetValue<double>();
-        string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("G3", CultureInfo.InvariantCulture);
-        string P(double v) => double.IsNaN(v) ? "n/a" : (100 * v).ToString("F0", CultureInfo.InvariantCulture) + "%";
+        Func<JsonNode?, double> D = JsonPath.Number;
+        Func<double, string> F = JsonPath.Format, P = JsonPath.Percent;
         var sb = new StringBuilder();
         sb.AppendLine($"**What was done.** Real images were brought to the prior's 32x32 stamps: a square crop around the brightest (5x5-smoothed) region, " +
             "area-weighted mean rebinning to 32x32, minus the sky (3-sigma-clipped median of the whole frame rebinned the same way); the noise sigma is the clipped " +
@@ -296,7 +295,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
     // interpolation by the same order.
     private static (string Name, double Within, double Median, double InterpWithin, double InterpMedian, bool Wins) Best(JsonNode pooled)
     {
-        double D(JsonNode? x) => x is null ? double.NaN : x.GetValue<double>();
+        Func<JsonNode?, double> D = JsonPath.Number;
         double rep = D(pooled["replacement"]!["fraction_within_10pct"]), rp = D(pooled["repaint"]!["fraction_within_10pct"]);
         double mRep = D(pooled["replacement"]!["median_abs_fractional_error"]), mRp = D(pooled["repaint"]!["median_abs_fractional_error"]);
         // Ties of the share (e.g. both 0%) are broken by the median |error|.
