@@ -103,7 +103,7 @@ internal static class StampMath
             throw new ArgumentException($"crop {w}x{h} at ({x0}, {y0}) leaves the {plane.Width}x{plane.Height} image");
         var output = new ImageData(h, w);
         for (int i = 0; i < h; i++)
-            for (int j = 0; j < w; j++) output.Data[i * w + j] = plane.Data[(y0 + i) * plane.Width + x0 + j];
+            for (int j = 0; j < w; j++) output.Data[i * w + j] = plane.Data[(long)(y0 + i) * plane.Width + x0 + j];
         return output;
     }
 

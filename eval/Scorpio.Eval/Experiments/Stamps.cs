@@ -18,10 +18,7 @@ public static class Stamps
         int h = frame.Height, w = frame.Width;
         side = Math.Min(side, Math.Min(h, w));
         int y0 = Math.Clamp(cy - side / 2, 0, h - side), x0 = Math.Clamp(cx - side / 2, 0, w - side);
-        var d = new float[side * side];
-        for (int y = 0; y < side; y++)
-            for (int x = 0; x < side; x++) d[y * side + x] = frame.Data[(long)(y0 + y) * w + x0 + x];
-        return new ImageData(d, side, side);
+        return StampMath.Crop(frame, x0, y0, side, side);
     }
 
     /// <summary>Area-weighted mean resampling of a 2-D image to size x size (surface brightness kept, not total flux).</summary>
