@@ -19,7 +19,8 @@ public static class ExtractionStatistics
     /// <summary>Per-column mean over realisations, DN.</summary>
     public static double[] Mean(ImageData spectra)
     {
-        int r = spectra.PlaneCount > 1 ? spectra.Shape[0] : 1, c = spectra.Width;
+        // (R, C) is a 2-D image, so the realisations are its rows: count them from the data, not the plane count.
+        int c = spectra.Width, r = spectra.Data.Length / c;
         var mean = new double[c];
         for (int k = 0; k < r; k++)
             for (int x = 0; x < c; x++) mean[x] += spectra.Data[k * c + x] / (double)r;
@@ -32,7 +33,7 @@ public static class ExtractionStatistics
     {
         var scatter = Scatter(spectra);
         var mean = Mean(spectra);
-        int r = spectra.Shape[0], c = spectra.Width;
+        int c = spectra.Width, r = spectra.Data.Length / c;
         double absBias = 0, bias = 0, mse = 0;
         for (int x = 0; x < c; x++)
         {
