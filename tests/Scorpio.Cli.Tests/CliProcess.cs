@@ -37,8 +37,10 @@ internal static class CliProcess
         return File.Exists(dll) ? dll : Path.Combine(AppContext.BaseDirectory, "scorpio.dll");
     }
 
+    // SCORPIO_NATIVE first, as the CLI itself resolves the shim (Native.Resolve), then the copies a build leaves.
     private static string FindNative()
     {
+        if (Environment.GetEnvironmentVariable("SCORPIO_NATIVE") is { Length: > 0 } given) return given;
         var local = Path.Combine(AppContext.BaseDirectory, "libscorpio_torch.so");
         return File.Exists(local) ? local : Path.Combine(Scorpio.Tests.TestPaths.RepoRoot, "native", "build", "libscorpio_torch.so");
     }

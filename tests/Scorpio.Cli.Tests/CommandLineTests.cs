@@ -50,6 +50,10 @@ public class CommandLineTests
             Assert.InRange(narrow, 1, 4 * 46);
             Assert.True(Masked("constant:3") > 2 * narrow);
             Assert.Contains("TRLWIDTH", File.ReadAllText(Path("t.fits")));
+            // A width that can be <= 0 paints nothing (or NaN at sigma 0): a clear error naming the flag.
+            var (rc, _, stderr) = CliProcess.Run(dir, ["simulate", "trails", "--image", Path("g.fits"), "--out", Path("t.fits"), "--mask-out", Path("m.fits"), "--width", "constant:0"]);
+            Assert.Equal(2, rc);
+            Assert.StartsWith("error: --width", stderr.TrimStart());
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -106,4 +106,14 @@ public class TrailTests
         var mask = new ImageData(Enumerable.Repeat(1f, 64).ToArray(), 8, 8);
         Assert.Throws<ArgumentException>(() => TrailInterpolation.Fill(img, mask));
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    public void NonPositiveWidthIsAnError(double sigma)
+    {
+        // sigma <= 0 would paint nothing (negative cut) or NaN (0 * inf on the trail's centre line).
+        var options = new SatelliteTrailOptions { Width = Distribution.Constant(sigma) };
+        Assert.Throws<ArgumentException>(options.Validate);
+    }
 }

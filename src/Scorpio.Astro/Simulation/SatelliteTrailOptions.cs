@@ -33,7 +33,7 @@ public sealed record SatelliteTrailOptions
     public void Validate()
     {
         Count.Validate("Count");
-        Width.Validate("Width");
+        Width.Validate("Width").RequirePositive("Width");
         PeakSnr.Validate("PeakSnr");
         PeakBrightness?.Validate("PeakBrightness");
         GlintPeriod.Validate("GlintPeriod");

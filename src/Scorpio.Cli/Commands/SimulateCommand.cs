@@ -179,7 +179,7 @@ internal static class SimulateCommand
             var options = new SatelliteTrailOptions { GlintProbability = p.GetValue(glint) };
             if (p.GetValue(count) is { } c) options = options with { Count = Distribution.Parse(c, "--count") };
             if (p.GetValue(snr) is { } s) options = options with { PeakSnr = Distribution.Parse(s, "--peak-snr") };
-            if (p.GetValue(width) is { } wd) options = options with { Width = Distribution.Parse(wd, "--width") };
+            if (p.GetValue(width) is { } wd) options = options with { Width = Distribution.Parse(wd, "--width").RequirePositive("--width") };
             var result = new SatelliteTrailSimulator(options).AddTrails(x, seed);
             header ??= new FitsHeader();
             header.Set("TRAILS", result.Trails.Count, "satellite trails added");
