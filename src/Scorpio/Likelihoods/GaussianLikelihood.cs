@@ -17,6 +17,7 @@ public sealed class GaussianLikelihood : ILikelihood, IDisposable
     private readonly Tensor _y;   // (1, C', H', W') float64, NaN -> 0
     private readonly ConvolvedCovariance _covariance;
     private readonly Sde _sde;
+    private readonly DeviceCopies _devices = new();
 
     /// <param name="a">forward model (linear).</param>
     /// <param name="observation">y, (C', H', W') or (1, C', H', W'); NaN pixels must be masked in <paramref name="noise"/>.</param>
@@ -43,7 +44,7 @@ public sealed class GaussianLikelihood : ILikelihood, IDisposable
         using var noGrad = torch.NoGrad();
         double mu = _sde.Mu(t), sigma = _sde.Sigma(t);
         var ax = Operator.Apply(x);
-        var y = _y.To(x.Device, x.DType);
+        var y = _devices.Like(_y, x);
         var r = y.Mul(mu).Sub(ax);                        // mu y - A x (y broadcasts over the batch)
         var u = _covariance.Solve(r, mu, sigma);
         return Operator.Adjoint(u).MoveToOuterDisposeScope();
@@ -51,6 +52,7 @@ public sealed class GaussianLikelihood : ILikelihood, IDisposable
 
     public void Dispose()
     {
+        _devices.Dispose();
         _y.Dispose();
         _covariance.Dispose();
     }

@@ -23,6 +23,7 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
     private readonly INoiseScore _noise;
     private readonly Generator? _rng;
     private readonly int _splits;
+    private readonly DeviceCopies _devices = new();
 
     /// <param name="a">forward model.</param>
     /// <param name="observation">y (C', H', W') or (1, C', H', W'), observation units.</param>
@@ -68,7 +69,7 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
     {
         using var scope = torch.NewDisposeScope();
         double mu = _sde.Mu(t), sigma = _sde.Sigma(t);
-        var y = _y.To(x.Device, x.DType);
+        var y = _devices.Like(_y, x);
         Tensor ax;
         Tensor? xLeaf = null;
         if (Operator.IsLinear)
@@ -89,7 +90,7 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
             Tensor eta = Residual == SlicResidual.Exact
                 ? y.Mul(mu).Sub(adx)
                 : y.Sub(adx).Mul(mu).Add(torch.RandnLike(adx, _rng!), sigma);
-            var mask = _mask?.To(x.Device, x.DType);
+            var mask = _mask is null ? null : _devices.Like(_mask, x);
             if (mask is not null) eta = eta.Mul(mask);
             var s = NoiseScore(eta, mu, sigma * PerturbationScale);
             if (mask is not null) s = s.Mul(mask);
@@ -116,6 +117,7 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
 
     public void Dispose()
     {
+        _devices.Dispose();
         _y.Dispose();
         _mask?.Dispose();
     }

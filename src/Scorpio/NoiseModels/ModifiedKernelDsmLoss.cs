@@ -32,18 +32,12 @@ public sealed class ModifiedKernelDsmLoss(CirculantNoiseKernel kernel) : ITraini
         var times = t.ToDoubleArray();
         var z = torch.Randn([b, .. a.InputShape], rng, x0.DType, x0.Device);
         var az = a.Apply(z);
-        var mu = PerSample(times.Select(sde.Mu).ToArray(), x0);
-        var sigma = PerSample(times.Select(sde.Sigma).ToArray(), x0);
+        var mu = BatchScalars.Broadcast(times.Select(sde.Mu).ToArray(), x0);
+        var sigma = BatchScalars.Broadcast(times.Select(sde.Sigma).ToArray(), x0);
         var xt = x0.Mul(mu).Add(az.Mul(sigma));
         var target = Kernel.Whiten(az);
         var n = model.SigmaScore(xt, t);
         var loss = n.Add(target).Square().Sum().Div(2.0 * b);
         return loss.MoveToOuterDisposeScope();
-    }
-
-    private static Tensor PerSample(double[] values, Tensor like)
-    {
-        using var host = torch.FromArray(values.Select(v => (float)v).ToArray(), values.Length, 1, 1, 1);
-        return host.To(like.Device, like.DType);
     }
 }

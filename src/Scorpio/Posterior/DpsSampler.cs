@@ -36,14 +36,17 @@ public static class DpsSampler
     {
         if (!(zeta >= 0) || !double.IsFinite(zeta)) throw new ArgumentException($"the DPS step size zeta must be >= 0 (got {zeta})");
         var current = xT.Clone();
-        using var y = observation.Dim == 3 ? observation.Unsqueeze(0) : observation.Alias();
+        // y and W on the sampling device and dtype once, not per step.
+        using var y4 = observation.Dim == 3 ? observation.Unsqueeze(0) : observation.Alias();
+        using var y = y4.To(xT.Device, xT.DType);
+        using var w = weights?.To(xT.Device, xT.DType);
         for (int i = 0; i + 1 < grid.Length; i++)
         {
             double t = grid[i], dt = grid[i + 1] - t;
             Tensor next;
             using (torch.NewDisposeScope())
             {
-                var (score, gradient) = ResidualGradient(prior, sde, current, t, a, y, weights);
+                var (score, gradient) = ResidualGradient(prior, sde, current, t, a, y, w);
                 var z = torch.RandnLike(current, rng);
                 Tensor drift;
                 using (torch.NoGrad()) drift = ProbabilityFlow.ReverseSdeDrift(sde, current, score, t);
@@ -58,7 +61,7 @@ public static class DpsSampler
         using (current) return Denoiser.Tweedie(prior, sde, current, grid[^1]);
     }
 
-    /// <summary>The prior score at x (detached) and grad_x sum_b ||r_b|| through the network and the operator.</summary>
+    /// <summary>The prior score at x (detached) and grad_x sum_b ||r_b|| through the network and the operator (y and weights on x's device and dtype).</summary>
     private static (Tensor Score, Tensor Gradient) ResidualGradient(IScoreFunction prior, Sde sde, Tensor x, double t,
         ForwardOperator a, Tensor y, Tensor? weights)
     {
@@ -69,8 +72,8 @@ public static class DpsSampler
         double mu = sde.Mu(t), s2 = Math.Pow(sde.Sigma(t), 2);
         var x0 = leaf.Add(score, s2).Div(mu);
         var predicted = a.Apply(x0);
-        var r = y.To(x.Device, x.DType).Sub(predicted);
-        if (weights is not null) r = r.Mul(weights.To(x.Device, x.DType));
+        var r = y.Sub(predicted);
+        if (weights is not null) r = r.Mul(weights);
         var norms = r.Square().Flatten(1).Sum(1).Add(1e-30).Sqrt();   // ||r||, finite gradient at r = 0
         var loss = norms.Sum();
         var gradient = torch.Vjp(loss, leaf);

@@ -30,57 +30,33 @@ public static class InpaintPipeline
         using var mask = image.Mask.To(r.Device, DType.Float32);
         var grid = PosteriorGrids.Uniform(prior.Sde, r.Start * prior.Sde.T, r.Steps);
         int batch = Math.Max(1, r.BatchSize ?? r.Count);
-        var parts = new List<Tensor>();
         var sampling = Stopwatch.StartNew();
-        try
+        using var z = PosteriorBatches.Draw(r.Count, batch, r.Seed, r.Device,
+            (n, rng) => Inpainting.Sample(prior.Score, prior.Sde, grid, known, mask, n, r.Resample, rng, jump: r.Jump));
+        using var samples = prior.Units.ToPhysical(z).To(Device.CPU, DType.Float32);
+        double seconds = sampling.Elapsed.TotalSeconds;
+        using var median = PosteriorSummary.MedianOf(samples);
+        var files = PosteriorFiles.WriteSamples(dir, samples, median, image.Header, image.Values, "inpainted");
+        var json = new JsonObject
         {
-            for (int start = 0, k = 0; start < r.Count; start += batch, k++)
-            {
-                int n = Math.Min(batch, r.Count - start);
-                using var rng = new Generator((ulong)(r.Seed + k), r.Device);
-                parts.Add(Inpainting.Sample(prior.Score, prior.Sde, grid, known, mask, n, r.Resample, rng, jump: r.Jump).DetachFromDisposeScope());
-            }
-            using var z = torch.Cat(parts.ToArray(), 0);
-            using var samples = prior.Units.ToPhysical(z).To(Device.CPU, DType.Float32);
-            double seconds = sampling.Elapsed.TotalSeconds;
-            using var median = PosteriorSummary.MedianOf(samples);
-            var files = WriteCommon(dir, samples, median, image.Header, image.Values, "inpainted");
-            var json = new JsonObject
-            {
-                ["command"] = "inpaint",
-                ["scorpio_version"] = Training.RunConfig.CurrentVersion,
-                ["seed"] = r.Seed,
-                ["prior"] = prior.Description,
-                ["sde"] = prior.Sde.Name,
-                ["image"] = image.Source,
-                ["masked_pixels"] = image.MaskedCount,
-                ["nan_pixels"] = image.NanCount,
-                ["method"] = r.Resample > 1 ? "repaint" : "replacement",
-                ["start_fraction"] = r.Start,
-                ["start_time"] = grid[0],
-                ["steps"] = grid.Length,
-                ["resample"] = r.Resample,
-                ["jump"] = r.Jump,
-                ["samples"] = r.Count,
-                ["timings_seconds"] = new JsonObject { ["sampling"] = seconds, ["total"] = clock.Elapsed.TotalSeconds },
-                ["device"] = r.Device.ToString(),
-                ["files"] = new JsonArray(files.Append("summary.json").Select(f => (JsonNode)f).ToArray()),
-            };
-            PosteriorFiles.WriteSummary(Path.Combine(dir, "summary.json"), json);
-            files.Add("summary.json");
-            return new PosteriorResult(dir, files, json);
-        }
-        finally { foreach (var p in parts) p.Dispose(); }
-    }
-
-    /// <summary>samples.fits, median.fits and preview.png (input, median, up to three samples).</summary>
-    internal static List<string> WriteCommon(string dir, Tensor samples, Tensor median, Astro.Fits.FitsHeader header, Tensor input, string what)
-    {
-        PosteriorFiles.WriteImage(Path.Combine(dir, "samples.fits"), samples, header, $"{samples.Size(0)} {what} samples");
-        PosteriorFiles.WriteImage(Path.Combine(dir, "median.fits"), median, header, $"median of the {what} samples");
-        var panels = new List<PreviewPanel> { new("input", input), new("median", median) };
-        for (int k = 0; k < Math.Min(3, samples.Size(0)); k++) panels.Add(new($"sample {k}", samples.Select(0, k)));
-        PreviewImage.Write(Path.Combine(dir, "preview.png"), panels);
-        return ["samples.fits", "median.fits", "preview.png"];
+            ["command"] = "inpaint",
+            ["scorpio_version"] = Training.RunConfig.CurrentVersion,
+            ["seed"] = r.Seed,
+            ["prior"] = prior.Description,
+            ["sde"] = prior.Sde.Name,
+            ["image"] = image.Source,
+            ["masked_pixels"] = image.MaskedCount,
+            ["nan_pixels"] = image.NanCount,
+            ["method"] = r.Resample > 1 ? "repaint" : "replacement",
+            ["start_fraction"] = r.Start,
+            ["start_time"] = grid[0],
+            ["steps"] = grid.Length,
+            ["resample"] = r.Resample,
+            ["jump"] = r.Jump,
+            ["samples"] = r.Count,
+            ["timings_seconds"] = new JsonObject { ["sampling"] = seconds, ["total"] = clock.Elapsed.TotalSeconds },
+            ["device"] = r.Device.ToString(),
+        };
+        return PosteriorFiles.Finish(dir, files, json);
     }
 }

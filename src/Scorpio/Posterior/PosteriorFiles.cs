@@ -42,6 +42,26 @@ public static class PosteriorFiles
         AtomicFile.WriteAllText(path, text + "\n");
     }
 
+    /// <summary>samples.fits, median.fits and preview.png (input, median, up to three samples), for inpaint and transfer.</summary>
+    internal static List<string> WriteSamples(string dir, Tensor samples, Tensor median, FitsHeader header, Tensor input, string what)
+    {
+        WriteImage(Path.Combine(dir, "samples.fits"), samples, header, $"{samples.Size(0)} {what} samples");
+        WriteImage(Path.Combine(dir, "median.fits"), median, header, $"median of the {what} samples");
+        var panels = new List<PreviewPanel> { new("input", input), new("median", median) };
+        for (int k = 0; k < Math.Min(3, samples.Size(0)); k++) panels.Add(new($"sample {k}", samples.Select(0, k)));
+        PreviewImage.Write(Path.Combine(dir, "preview.png"), panels);
+        return ["samples.fits", "median.fits", "preview.png"];
+    }
+
+    /// <summary>Adds summary.json to <paramref name="files"/>, records the list as the summary's last key "files", writes summary.json.</summary>
+    internal static PosteriorResult Finish(string dir, List<string> files, JsonObject summary)
+    {
+        files.Add("summary.json");
+        summary["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray());
+        WriteSummary(Path.Combine(dir, "summary.json"), summary);
+        return new PosteriorResult(dir, files, summary);
+    }
+
     /// <summary>A JSON number, or null for NaN/infinity/absent.</summary>
     public static JsonNode? Number(double? value) => value is double v && double.IsFinite(v) ? JsonValue.Create(v) : null;
 }

@@ -145,11 +145,8 @@ public static class PosteriorPipeline
                     ["total"] = clock.Elapsed.TotalSeconds,
                 },
                 ["device"] = r.Device.ToString(),
-                ["files"] = new JsonArray(files.Append("summary.json").Select(f => (JsonNode)f).ToArray()),
             };
-            PosteriorFiles.WriteSummary(Path.Combine(dir, "summary.json"), json);
-            files.Add("summary.json");
-            return new PosteriorResult(dir, files, json);
+            return PosteriorFiles.Finish(dir, files, json);
         }
         finally
         {
@@ -160,23 +157,11 @@ public static class PosteriorPipeline
     /// <summary>Model pixels per observed pixel (pool / scale).</summary>
     public static double ModelPixelsPerObserved(ForwardModelSpec spec) => Math.Max(1, spec.Pool) / (spec.Scale ?? 1.0);
 
-    /// <summary>Draws <paramref name="count"/> samples in batches; batch k uses generator seed + k (so results do not depend on threads).</summary>
+    /// <summary>Draws <paramref name="count"/> samples in batches (see <see cref="PosteriorBatches.Draw"/>).</summary>
     internal static Tensor Draw(int count, int batch, long seed, Func<int, Diffusion.IScoreFunction> score, PriorModel prior,
-        SamplerDefinition sampler, SamplerOptions options, Device device)
-    {
-        var parts = new List<Tensor>();
-        try
-        {
-            for (int start = 0, k = 0; start < count; start += batch, k++)
-            {
-                int n = Math.Min(batch, count - start);
-                using var rng = new Generator((ulong)(seed + k), device);
-                parts.Add(SamplerRegistry.Generate(sampler, score(n), prior.Sde, [n, .. prior.Shape], rng, options, device: device).DetachFromDisposeScope());
-            }
-            return torch.Cat(parts.ToArray(), 0);
-        }
-        finally { foreach (var p in parts) p.Dispose(); }
-    }
+        SamplerDefinition sampler, SamplerOptions options, Device device) =>
+        PosteriorBatches.Draw(count, batch, seed, device,
+            (n, rng) => SamplerRegistry.Generate(sampler, score(n), prior.Sde, [n, .. prior.Shape], rng, options, device: device));
 
     private static Tensor DrawDps(PosteriorRequest r, ForwardOperator a, Tensor y, GaussianNoise noise, int batch)
     {
@@ -184,19 +169,11 @@ public static class PosteriorPipeline
         var grid = TimeGrids.Create(r.Grid ?? "uniform", prior.Sde, r.Steps ?? 1000);
         using var weights = DpsWeights(noise, r.Observation);
         using var y32 = y.To(DType.Float32);
-        var parts = new List<Tensor>();
-        try
+        return PosteriorBatches.Draw(r.Count, batch, r.Seed, r.Device, (n, rng) =>
         {
-            for (int start = 0, k = 0; start < r.Count; start += batch, k++)
-            {
-                int n = Math.Min(batch, r.Count - start);
-                using var rng = new Generator((ulong)(r.Seed + k), r.Device);
-                using var xT = prior.Sde.PriorSample([n, .. prior.Shape], rng, r.Device);
-                parts.Add(DpsSampler.Sample(prior.Score, prior.Sde, grid, xT, a, y32, weights, r.Zeta, rng).DetachFromDisposeScope());
-            }
-            return torch.Cat(parts.ToArray(), 0);
-        }
-        finally { foreach (var p in parts) p.Dispose(); }
+            using var xT = prior.Sde.PriorSample([n, .. prior.Shape], rng, r.Device);
+            return DpsSampler.Sample(prior.Score, prior.Sde, grid, xT, a, y32, weights, r.Zeta, rng);
+        });
     }
 
     /// <summary>

@@ -31,44 +31,33 @@ public static class TransferPipeline
         using var values = image.Values.Unsqueeze(0).To(DType.Float32);
         using var input = prior.Units.FromPhysical(values).To(r.Device);
         int batch = Math.Max(1, r.BatchSize ?? r.Count);
-        var parts = new List<Tensor>();
         var sampling = Stopwatch.StartNew();
-        try
+        using var z = PosteriorBatches.Draw(r.Count, batch, r.Seed, r.Device, (n, rng) =>
         {
-            for (int start = 0, k = 0; start < r.Count; start += batch, k++)
-            {
-                int n = Math.Min(batch, r.Count - start);
-                using var rng = new Generator((ulong)(r.Seed + k), r.Device);
-                using var expanded = input.Expand([n, .. prior.Shape]).Contiguous();
-                parts.Add(SdeditTransfer.Transfer(sampler, prior.Score, prior.Sde, expanded, r.Fraction, rng, options).DetachFromDisposeScope());
-            }
-            using var z = torch.Cat(parts.ToArray(), 0);
-            using var samples = prior.Units.ToPhysical(z).To(Device.CPU, DType.Float32);
-            double seconds = sampling.Elapsed.TotalSeconds;
-            using var median = PosteriorSummary.MedianOf(samples);
-            var files = InpaintPipeline.WriteCommon(dir, samples, median, image.Header, image.Values, "transferred");
-            var json = new JsonObject
-            {
-                ["command"] = "transfer",
-                ["scorpio_version"] = Training.RunConfig.CurrentVersion,
-                ["seed"] = r.Seed,
-                ["prior"] = prior.Description,
-                ["sde"] = prior.Sde.Name,
-                ["image"] = image.Source,
-                ["t_fraction"] = r.Fraction,
-                ["t_start"] = t0,
-                ["sampler"] = sampler.Name,
-                ["steps"] = r.Steps ?? sampler.DefaultSteps,
-                ["grid"] = r.Grid ?? sampler.DefaultGrid,
-                ["samples"] = r.Count,
-                ["timings_seconds"] = new JsonObject { ["sampling"] = seconds, ["total"] = clock.Elapsed.TotalSeconds },
-                ["device"] = r.Device.ToString(),
-                ["files"] = new JsonArray(files.Append("summary.json").Select(f => (JsonNode)f).ToArray()),
-            };
-            PosteriorFiles.WriteSummary(Path.Combine(dir, "summary.json"), json);
-            files.Add("summary.json");
-            return new PosteriorResult(dir, files, json);
-        }
-        finally { foreach (var p in parts) p.Dispose(); }
+            using var expanded = input.Expand([n, .. prior.Shape]).Contiguous();
+            return SdeditTransfer.Transfer(sampler, prior.Score, prior.Sde, expanded, r.Fraction, rng, options);
+        });
+        using var samples = prior.Units.ToPhysical(z).To(Device.CPU, DType.Float32);
+        double seconds = sampling.Elapsed.TotalSeconds;
+        using var median = PosteriorSummary.MedianOf(samples);
+        var files = PosteriorFiles.WriteSamples(dir, samples, median, image.Header, image.Values, "transferred");
+        var json = new JsonObject
+        {
+            ["command"] = "transfer",
+            ["scorpio_version"] = Training.RunConfig.CurrentVersion,
+            ["seed"] = r.Seed,
+            ["prior"] = prior.Description,
+            ["sde"] = prior.Sde.Name,
+            ["image"] = image.Source,
+            ["t_fraction"] = r.Fraction,
+            ["t_start"] = t0,
+            ["sampler"] = sampler.Name,
+            ["steps"] = r.Steps ?? sampler.DefaultSteps,
+            ["grid"] = r.Grid ?? sampler.DefaultGrid,
+            ["samples"] = r.Count,
+            ["timings_seconds"] = new JsonObject { ["sampling"] = seconds, ["total"] = clock.Elapsed.TotalSeconds },
+            ["device"] = r.Device.ToString(),
+        };
+        return PosteriorFiles.Finish(dir, files, json);
     }
 }

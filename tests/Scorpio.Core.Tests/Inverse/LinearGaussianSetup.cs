@@ -14,24 +14,31 @@ internal static class LinearGaussianSetup
 {
     public static readonly long[] Shape = [1, 8, 8];
 
-    public static GaussianPriorScore Prior(Sde sde)
+    public static GaussianPriorScore Prior(Sde sde) => BlobPrior(8, 0.8, 2.0, 0.25, 1.5, sde);
+
+    /// <summary>
+    /// A Gaussian prior on (1, size, size) images: mean a centred Gaussian blob (amplitude, width in px), covariance
+    /// squared-exponential (amplitude, length in px) plus 1e-3 on the diagonal.
+    /// </summary>
+    public static GaussianPriorScore BlobPrior(int size, double meanAmplitude, double meanWidth, double covAmplitude, double covLength, Sde sde)
     {
-        int h = 8, w = 8, n = h * w;
+        int h = size, w = size, n = h * w;
+        double centre = (size - 1) / 2.0;
         var mean = new double[n];
         var cov = new double[n * n];
         for (int i = 0; i < n; i++)
         {
-            double yi = i / w - 3.5, xi = i % w - 3.5;
-            mean[i] = 0.8 * Math.Exp(-(xi * xi + yi * yi) / (2 * 2.0 * 2.0));
+            double yi = i / w - centre, xi = i % w - centre;
+            mean[i] = meanAmplitude * Math.Exp(-(xi * xi + yi * yi) / (2 * meanWidth * meanWidth));
             for (int j = 0; j < n; j++)
             {
                 double dy = i / w - j / w, dx = i % w - j % w;
-                cov[i * n + j] = 0.25 * Math.Exp(-(dx * dx + dy * dy) / (2 * 1.5 * 1.5)) + (i == j ? 1e-3 : 0);
+                cov[i * n + j] = covAmplitude * Math.Exp(-(dx * dx + dy * dy) / (2 * covLength * covLength)) + (i == j ? 1e-3 : 0);
             }
         }
         using var m = torch.FromArray(mean, n);
         using var c = torch.FromArray(cov, n, n);
-        return new GaussianPriorScore(m, c, Shape, sde);
+        return new GaussianPriorScore(m, c, [1, size, size], sde);
     }
 
     public static ForwardOperator Operator(string name)

@@ -17,25 +17,7 @@ public class NonGaussianNoiseTests(ITestOutputHelper output)
 {
     private static readonly long[] Shape = [1, 16, 16];
 
-    internal static GaussianPriorScore Prior(Sde sde)
-    {
-        int h = 16, w = 16, n = h * w;
-        var mean = new double[n];
-        var cov = new double[n * n];
-        for (int i = 0; i < n; i++)
-        {
-            double yi = i / w - 7.5, xi = i % w - 7.5;
-            mean[i] = 0.6 * Math.Exp(-(xi * xi + yi * yi) / (2 * 3.0 * 3.0));
-            for (int j = 0; j < n; j++)
-            {
-                double dy = i / w - j / w, dx = i % w - j % w;
-                cov[i * n + j] = 0.09 * Math.Exp(-(dx * dx + dy * dy) / (2 * 2.0 * 2.0)) + (i == j ? 1e-3 : 0);
-            }
-        }
-        using var m = torch.FromArray(mean, n);
-        using var c = torch.FromArray(cov, n, n);
-        return new GaussianPriorScore(m, c, Shape, sde);
-    }
+    internal static GaussianPriorScore Prior(Sde sde) => LinearGaussianSetup.BlobPrior(16, 0.6, 3.0, 0.09, 2.0, sde);
 
     /// <summary>
     /// Posterior medians (12 samples, Euler-Maruyama, 60 Karras steps) on 4 held-out simulations (stripes 0.3, white 0.03,
