@@ -93,10 +93,14 @@ try
             e.Headline(results);
             Console.WriteLine($"== {e.Name}: done in {sw.Elapsed.TotalSeconds:F0} s -> {ResultFile.PathFor(root, e.Name)}");
         }
-        catch (Exception ex) when (names[0] == "all")
+        catch (Exception ex) when (ex is not UserInputException)
         {
+            // One experiment's failure must not hide the others' results under `all`; the stack trace is for
+            // developers (SCORPIO_DEBUG=1), the message names the experiment and the step that failed.
             failures++;
-            Console.Error.WriteLine($"== {e.Name}: FAILED after {sw.Elapsed.TotalSeconds:F0} s: {ex}");
+            bool debug = Environment.GetEnvironmentVariable("SCORPIO_DEBUG") == "1";
+            Console.Error.WriteLine($"error: experiment {e.Name} failed after {sw.Elapsed.TotalSeconds:F0} s: {(debug ? ex.ToString() : ex.Message)}");
+            if (!debug) Console.Error.WriteLine("       (SCORPIO_DEBUG=1 shows the stack trace)");
         }
     }
     if (!smoke && outDir == null)

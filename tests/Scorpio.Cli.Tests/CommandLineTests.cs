@@ -69,4 +69,19 @@ public class CommandLineTests
         Assert.False(augment["rot90"]!.GetValue<bool>());
         Assert.True(augment["flip"]!.GetValue<bool>());
     }
+
+    [Theory]
+    [InlineData("--zeta", "-1", "--zeta must be >= 0")]
+    [InlineData("--scale", "0", "--scale must be a positive")]
+    [InlineData("--batch", "0", "--batch must be positive")]
+    [InlineData("--prior-samples", "-3", "--prior-samples must be >= 0")]
+    [InlineData("--aperture", "-5", "--aperture must be a positive")]
+    public void OutOfRangePosteriorSettingsNameTheirFlag(string flag, string value, string expected)
+    {
+        // Checked before any file is read, so the missing prior and observation do not matter here.
+        var (rc, _, stderr) = CliProcess.Run(Scorpio.Tests.TestPaths.RepoRoot,
+            ["posterior", "--prior", "no-prior", "--obs", "no-obs.fits", "--out", "no-out", flag, value]);
+        Assert.Equal(2, rc);
+        Assert.Contains(expected, stderr);
+    }
 }

@@ -45,6 +45,12 @@ internal static class PosteriorCommand
         };
         cmd.SetAction(pr =>
         {
+            // Checked before the prior loads, so a typo costs no model load and names its flag.
+            if (!(pr.GetValue(zeta) >= 0)) throw new UserInputException($"--zeta must be >= 0 (got {pr.GetValue(zeta)}); the default {DpsSampler.DefaultZeta} suits 256x256 images, 0.3 small stamps");
+            if (pr.GetValue(scale) is { } sc && !(sc > 0)) throw new UserInputException($"--scale must be a positive resampling factor (got {sc}); e.g. 0.5 halves the image before the PSF");
+            if (pr.GetValue(batch) is { } b) Positive(b, "--batch");
+            if (pr.GetValue(priorN) < 0) throw new UserInputException($"--prior-samples must be >= 0 (got {pr.GetValue(priorN)}; 0 skips the variance-ratio map)");
+            if (!(pr.GetValue(aperture) > 0)) throw new UserInputException($"--aperture must be a positive radius in prior pixels (got {pr.GetValue(aperture)})");
             var device = CliContext.Device(pr);
             using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
             var priorModel = PriorModel.From(model, pr.GetValue(prior)!);

@@ -26,7 +26,8 @@ public static class InpaintPipeline
         log?.Invoke($"inpainting {image.MaskedCount} of {image.Values.Numel} pixels from t = {r.Start:g3} T, {r.Steps} steps, resample {r.Resample} (jump {r.Jump})");
 
         using var values = image.Values.Unsqueeze(0).To(DType.Float32);
-        using var known = prior.Units.FromPhysical(values).To(r.Device);
+        using var physical = prior.Units.FromPhysical(values);
+        using var known = physical.To(r.Device);
         using var mask = image.Mask.To(r.Device, DType.Float32);
         var grid = PosteriorGrids.Uniform(prior.Sde, r.Start * prior.Sde.T, r.Steps);
         int batch = Math.Max(1, r.BatchSize ?? r.Count);

@@ -54,7 +54,7 @@ public static class PosteriorPipeline
         {
             if (prior.Units.Scale.Any(s => Math.Abs(s - scale) > 1e-9 * Math.Abs(scale)))
                 throw new UserInputException("SLIC needs one normalisation scale for all the prior's channels (a per-channel scale changes the noise level per band)");
-            likelihood = new SlicLikelihood(a, y, r.NoiseModel!, prior.Sde, r.Residual, r.Residual == SlicResidual.Annealed ? new Generator((ulong)r.Seed + 7) : null,
+            likelihood = new SlicLikelihood(a, y, r.NoiseModel!, prior.Sde, r.Residual, r.Residual == SlicResidual.Annealed ? new Generator((ulong)r.Seed + 7, r.Device) : null,
                 obs.HasMissing ? obs.Mask : null, perturbationScale: scale);
         }
         else if (r.Method == "score") likelihood = new GaussianLikelihood(a, y, noise!, prior.Sde, r.Form);

@@ -29,7 +29,8 @@ public static class TransferPipeline
         log?.Invoke($"SDEdit: noising to t = {t0:g4} ({r.Fraction:g3} T), then {sampler.Name}");
 
         using var values = image.Values.Unsqueeze(0).To(DType.Float32);
-        using var input = prior.Units.FromPhysical(values).To(r.Device);
+        using var physical = prior.Units.FromPhysical(values);
+        using var input = physical.To(r.Device);
         int batch = Math.Max(1, r.BatchSize ?? r.Count);
         var sampling = Stopwatch.StartNew();
         using var z = PosteriorBatches.Draw(r.Count, batch, r.Seed, r.Device, (n, rng) =>
