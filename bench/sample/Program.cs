@@ -62,6 +62,7 @@ void Sync() { if (device.Type == DeviceType.CUDA) torch.CudaSynchronize(); }
 using (torch.InferenceMode())
 using (var rng = new Generator(2, device))
 using (var x = sde.PriorSample(model.SampleShape(batch), rng, device))
+using Scorpio.Models;
     for (int k = 0; k < 2; k++) { using var s = model.Score(x, 0.5); Sync(); }
 
 // Samplers run in rounds (each round: every sampler once, then one bare network evaluation), so a change of machine

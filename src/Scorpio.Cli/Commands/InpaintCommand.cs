@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Scorpio.Posterior;
 using Scorpio.Training;
+using Scorpio.Models;
 
 namespace Scorpio.Cli;
 

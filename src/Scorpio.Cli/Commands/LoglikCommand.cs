@@ -2,15 +2,16 @@ using System.CommandLine;
 using System.Text.Json;
 using Scorpio.Astro;
 using Scorpio.Data;
-using Scorpio.Likelihood;
+using Scorpio.Density;
 using Scorpio.Torch;
 using Scorpio.Training;
+using Scorpio.Models;
 
 namespace Scorpio.Cli;
 
 /// <summary>
 /// `scorpio loglik`: log-likelihood of images under a trained model through the probability-flow ODE
-/// (Scorpio.Likelihood), reported in bits per dimension. In physical units (default) the normalisation's Jacobian is
+/// (Scorpio.Density), reported in bits per dimension. In physical units (default) the normalisation's Jacobian is
 /// added, so the number depends on the data's units (see <see cref="BitsPerDim"/>); --quantum dequantises integer data
 /// and gives the bits/dim of the discrete values. Prints the mean and its standard error; writes per-image values as JSON.
 /// </summary>
@@ -49,7 +50,7 @@ internal static class LoglikCommand
                 "exact" => DivergenceEstimator.Exact,
                 var s => throw new UserInputException($"--divergence '{s}': use hutchinson or exact"),
             };
-            var options = new LikelihoodOptions { Steps = pr.GetValue(steps), Divergence = estimator, Probes = pr.GetValue(probes) };
+            var options = new LogDensityOptions { Steps = pr.GetValue(steps), Divergence = estimator, Probes = pr.GetValue(probes) };
             if (options.Steps < 1 || options.Probes < 1) throw new UserInputException("--steps and --probes must be at least 1");
             double? q = pr.GetValue(quantum);
             if (q is double qq && !(qq > 0)) throw new UserInputException($"--quantum must be positive (got {qq})");
@@ -87,7 +88,7 @@ internal static class LoglikCommand
                     if (q is double step) x = x.Add(torch.RandLike(x, rng).Mul(step));
                     var y = scoreModel.FromPhysical(x);
                     long before = k * nfePerBatch;
-                    var result = OdeLikelihood.LogDensity(scoreModel, scoreModel.Sde, y, rng, options, s => report(before + s.Nfe, $"batch {k + 1}/{batches}"));
+                    var result = OdeLogDensity.LogDensity(scoreModel, scoreModel.Sde, y, rng, options, s => report(before + s.Nfe, $"batch {k + 1}/{batches}"));
                     // The clip normalisation maps everything outside [0, A] to the edges: such pixels have no density in
                     // physical units, so evaluate the image as clipped (the round trip), where the Jacobian is 2/A.
                     var roundTrip = scoreModel.ToPhysical(y);

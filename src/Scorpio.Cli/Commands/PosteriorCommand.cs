@@ -6,6 +6,7 @@ using Scorpio.NoiseModels;
 using Scorpio.Posterior;
 using Scorpio.Torch;
 using Scorpio.Training;
+using Scorpio.Models;
 
 namespace Scorpio.Cli;
 

@@ -5,6 +5,7 @@ using Scorpio.Astro.Imaging;
 using Scorpio.Sampling;
 using Scorpio.Torch;
 using Scorpio.Training;
+using Scorpio.Models;
 
 namespace Scorpio.Cli;
 

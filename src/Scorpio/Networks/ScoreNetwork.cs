@@ -1,5 +1,6 @@
 using Scorpio.Torch;
 using Scorpio.Torch.NN;
+using Scorpio.Models;
 
 namespace Scorpio.Networks;
 

@@ -1,6 +1,7 @@
 using Scorpio.Operators;
 using Scorpio.Torch;
 using Scorpio.Training;
+using Scorpio.Models;
 
 namespace Scorpio.NoiseModels;
 

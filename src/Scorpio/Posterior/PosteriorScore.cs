@@ -1,6 +1,7 @@
 using Scorpio.Diffusion;
 using Scorpio.Likelihoods;
 using Scorpio.Torch;
+using Scorpio.Models;
 
 namespace Scorpio.Posterior;
 

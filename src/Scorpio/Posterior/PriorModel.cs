@@ -1,5 +1,6 @@
 using Scorpio.Diffusion;
 using Scorpio.Training;
+using Scorpio.Models;
 
 namespace Scorpio.Posterior;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Scorpio.Astro;
 using Scorpio.Torch;
 using Scorpio.Torch.Optim;
+using Scorpio.Models;
 
 namespace Scorpio.Training;
 

@@ -1,5 +1,6 @@
 using Scorpio.Diffusion;
 using Scorpio.Torch;
+using Scorpio.Models;
 
 namespace Scorpio.Training;
 

@@ -1,4 +1,5 @@
 using Scorpio.Torch;
+using Scorpio.Models;
 
 namespace Scorpio.Training;
 

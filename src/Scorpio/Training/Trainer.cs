@@ -4,6 +4,7 @@ using Scorpio.Astro;
 using Scorpio.Data;
 using Scorpio.Torch;
 using Scorpio.Torch.Optim;
+using Scorpio.Models;
 
 namespace Scorpio.Training;
 
