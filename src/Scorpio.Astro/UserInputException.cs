@@ -5,4 +5,4 @@ namespace Scorpio.Astro;
 /// The message names the file or option, what is wrong and how to fix it; the CLI prints it as
 /// <c>error: ...</c> and exits with code 2.
 /// </summary>
-public sealed class UserInputException(string message) : Exception(message);
+public class UserInputException(string message) : Exception(message);
