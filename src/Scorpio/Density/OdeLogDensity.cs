@@ -17,7 +17,7 @@ namespace Scorpio.Density;
 public static class OdeLogDensity
 {
     /// <summary>log p_epsilon(x) per sample of <paramref name="x"/> (B, ...) (normalised units).</summary>
-    public static LogDensityResult LogDensity(IScoreFunction score, Sde sde, Tensor x, Generator rng,
+    public static LogDensityResult LogDensity(IScoreFunction score, Sde sde, Tensor x, SampleNoise noise,
         LogDensityOptions? options = null, Action<SamplerStep>? callback = null)
     {
         options ??= new LogDensityOptions();
@@ -29,7 +29,7 @@ public static class OdeLogDensity
 
         using var scope = torch.NewDisposeScope();
         var probes = options.Divergence == DivergenceEstimator.Hutchinson
-            ? Enumerable.Range(0, options.Probes).Select(_ => DrawProbe(x, rng, options.ProbeDistribution)).ToArray()
+            ? Enumerable.Range(0, options.Probes).Select(_ => DrawProbe(x, noise, options.ProbeDistribution)).ToArray()
             : [];
         long nfe = 0;
 
@@ -73,10 +73,10 @@ public static class OdeLogDensity
         return new LogDensityResult(prior.Zip(correction, (p, c) => p + c).ToArray(), prior, correction, nfe);
     }
 
-    private static Tensor DrawProbe(Tensor like, Generator rng, string distribution) => distribution switch
+    private static Tensor DrawProbe(Tensor like, SampleNoise noise, string distribution) => distribution switch
     {
-        "rademacher" => torch.Rademacher(like.Shape, rng, like.DType, like.Device),
-        "gaussian" => torch.RandnLike(like, rng),
+        "rademacher" => noise.RademacherLike(like),
+        "gaussian" => noise.RandnLike(like),
         _ => throw new ArgumentException($"unknown probe distribution '{distribution}' (rademacher or gaussian)"),
     };
 }

@@ -1,3 +1,4 @@
+using Scorpio.Sampling;
 using Scorpio.Torch;
 
 namespace Scorpio.Diffusion;
@@ -35,9 +36,9 @@ public abstract class Sde
     /// <summary>Variance of the data assumed by the prior (0: x_T ~ N(0, sigma(T)^2); VP adds mu(T)^2, which is ~0).</summary>
     protected virtual double PriorDataVariance => 0.0;
 
-    public Tensor PriorSample(long[] shape, Generator rng, Device? device = null)
+    public Tensor PriorSample(long[] shape, SampleNoise noise, Device? device = null)
     {
-        using var z = torch.Randn(shape, rng, DType.Float32, device);
+        using var z = noise.Randn(shape, DType.Float32, device);
         return z.Mul(PriorSigma);
     }
 

@@ -28,11 +28,11 @@ public static class DpsSampler
     /// <param name="observation">y in the operator's output units, (C', H', W').</param>
     /// <param name="weights">W as a (C', H', W') map of relative weights (mean 1 over observed pixels, 0 where masked), or null for 1.</param>
     /// <param name="zeta">step size zeta'.</param>
-    /// <param name="rng">noise of the reverse SDE.</param>
+    /// <param name="noise">noise of the reverse SDE.</param>
     /// <param name="denoise">finish with Tweedie's estimate at the last time (default).</param>
     /// <param name="callback">progress after every step.</param>
     public static Tensor Sample(IScoreFunction prior, Sde sde, double[] grid, Tensor xT, ForwardOperator a, Tensor observation,
-        Tensor? weights, double zeta, Generator rng, bool denoise = true, Action<SamplerStep>? callback = null)
+        Tensor? weights, double zeta, SampleNoise noise, bool denoise = true, Action<SamplerStep>? callback = null)
     {
         if (!(zeta >= 0) || !double.IsFinite(zeta)) throw new ArgumentException($"the DPS step size zeta must be >= 0 (got {zeta})");
         var current = xT.Clone();
@@ -47,7 +47,7 @@ public static class DpsSampler
             using (torch.NewDisposeScope())
             {
                 var (score, gradient) = ResidualGradient(prior, sde, current, t, a, y, w);
-                var z = torch.RandnLike(current, rng);
+                var z = noise.RandnLike(current);
                 Tensor drift;
                 using (torch.NoGrad()) drift = ProbabilityFlow.ReverseSdeDrift(sde, current, score, t);
                 var stepped = current.Add(drift, dt).Add(z, sde.Diffusion(t) * Math.Sqrt(-dt));

@@ -31,11 +31,11 @@ public static class Inpainting
     /// <param name="mask">(C, H, W) or (H, W): 1 where the pixel is known, 0 where it is to be filled.</param>
     /// <param name="count">number of independent samples.</param>
     /// <param name="resample">RePaint repeats per block (1 = plain replacement).</param>
-    /// <param name="rng">all random draws.</param>
+    /// <param name="noise">all random draws.</param>
     /// <param name="callback">progress after every step.</param>
     /// <param name="jump">RePaint block length in steps.</param>
     public static Tensor Sample(IScoreFunction prior, Sde sde, double[] grid, Tensor known, Tensor mask, int count, int resample,
-        Generator rng, Action<SamplerStep>? callback = null, int jump = DefaultJump)
+        SampleNoise noise, Action<SamplerStep>? callback = null, int jump = DefaultJump)
     {
         if (resample < 1) throw new UserInputException($"--resample must be >= 1 (got {resample})");
         if (jump < 1) throw new UserInputException($"--jump must be >= 1 (got {jump})");
@@ -50,7 +50,7 @@ public static class Inpainting
         var knownMean = y.Mul(m).Sum().Div(m.ExpandAs(y).Sum().Clamp(1.0));
         var filled = y.Mul(m).Add(unknown.Mul(knownMean));
         var shape = new long[] { count, y.Size(1), y.Size(2), y.Size(3) };
-        var start = ForwardSample(sde, filled.Expand(shape), grid[0], rng);
+        var start = ForwardSample(sde, filled.Expand(shape), grid[0], noise);
         var current = start.DetachFromDisposeScope();
         int steps = grid.Length - 1;
         int updates = steps * resample;
@@ -65,8 +65,8 @@ public static class Inpainting
                     Tensor next;
                     using (torch.NewDisposeScope())
                     {
-                        var stepped = ReverseStep(prior, sde, current, grid[i], grid[i + 1], rng);
-                        var observed = ForwardSample(sde, y.Expand(shape), grid[i + 1], rng);
+                        var stepped = ReverseStep(prior, sde, current, grid[i], grid[i + 1], noise);
+                        var observed = ForwardSample(sde, y.Expand(shape), grid[i + 1], noise);
                         next = observed.Mul(m).Add(stepped.Mul(unknown)).MoveToOuterDisposeScope();
                     }
                     current.Dispose();
@@ -76,7 +76,7 @@ public static class Inpainting
                 if (r + 1 < resample)
                 {
                     // Jump back: the forward transition from the block's end to its start.
-                    var renoised = Renoise(sde, current, grid[end], grid[block], rng).DetachFromDisposeScope();
+                    var renoised = Renoise(sde, current, grid[end], grid[block], noise).DetachFromDisposeScope();
                     current.Dispose();
                     current = renoised;
                 }
@@ -92,9 +92,9 @@ public static class Inpainting
     }
 
     /// <summary>x_t = mu(t) x0 + sigma(t) z.</summary>
-    internal static Tensor ForwardSample(Sde sde, Tensor x0, double t, Generator rng)
+    internal static Tensor ForwardSample(Sde sde, Tensor x0, double t, SampleNoise noise)
     {
-        using var z = torch.RandnLike(x0, rng);
+        using var z = noise.RandnLike(x0);
         using var scaled = x0.Mul(sde.Mu(t));
         return scaled.Add(z, sde.Sigma(t));
     }
@@ -105,7 +105,7 @@ public static class Inpainting
     /// RePaint's resampling relies on. With sigma_{t|s}^2 = sigma_t^2 - (mu_t/mu_s)^2 sigma_s^2:
     /// mean = mu_s sigma_{t|s}^2/sigma_t^2 x0_hat + (mu_t/mu_s) sigma_s^2/sigma_t^2 x_t, variance = sigma_s^2 sigma_{t|s}^2/sigma_t^2.
     /// </summary>
-    internal static Tensor ReverseStep(IScoreFunction score, Sde sde, Tensor x, double t, double s, Generator rng)
+    internal static Tensor ReverseStep(IScoreFunction score, Sde sde, Tensor x, double t, double s, SampleNoise noise)
     {
         using var noGrad = torch.NoGrad();
         double muT = sde.Mu(t), sigT = sde.Sigma(t), muS = sde.Mu(s), sigS = sde.Sigma(s);
@@ -114,16 +114,16 @@ public static class Inpainting
         using var x0 = Denoiser.Tweedie(score, sde, x, t);
         using var a = x0.Mul(muS * condVar / (sigT * sigT));
         using var mean = a.Add(x, ratio * sigS * sigS / (sigT * sigT));
-        using var z = torch.RandnLike(x, rng);
+        using var z = noise.RandnLike(x);
         return mean.Add(z, Math.Sqrt(sigS * sigS * condVar / (sigT * sigT)));
     }
 
     /// <summary>The forward transition from time s to t &gt; s: x_t = (mu_t/mu_s) x_s + sqrt(sigma_t^2 - (mu_t/mu_s)^2 sigma_s^2) z.</summary>
-    internal static Tensor Renoise(Sde sde, Tensor x, double s, double t, Generator rng)
+    internal static Tensor Renoise(Sde sde, Tensor x, double s, double t, SampleNoise noise)
     {
         double ratio = sde.Mu(t) / sde.Mu(s);
         double variance = Math.Max(Math.Pow(sde.Sigma(t), 2) - ratio * ratio * Math.Pow(sde.Sigma(s), 2), 0);
-        using var z = torch.RandnLike(x, rng);
+        using var z = noise.RandnLike(x);
         using var scaled = x.Mul(ratio);
         return scaled.Add(z, Math.Sqrt(variance));
     }

@@ -20,20 +20,20 @@ public static class SdeditTransfer
     /// <param name="sde">its SDE.</param>
     /// <param name="input">images to transfer (B, C, H, W), normalised units.</param>
     /// <param name="fraction">t0 / T in (0, 1].</param>
-    /// <param name="rng">all random draws.</param>
+    /// <param name="noise">all random draws.</param>
     /// <param name="options">sampler options (steps are those of the full grid; Denoise applies Tweedie at the end).</param>
     /// <param name="callback">progress of the sampler.</param>
     public static Tensor Transfer(SamplerDefinition sampler, IScoreFunction prior, Sde sde, Tensor input, double fraction,
-        Generator rng, SamplerOptions? options = null, Action<SamplerStep>? callback = null)
+        SampleNoise noise, SamplerOptions? options = null, Action<SamplerStep>? callback = null)
     {
         options ??= new SamplerOptions();
         double t0 = PosteriorGrids.TimeOfFraction(sde, fraction, "--t");
         var full = SamplerRegistry.Grid(sampler, sde, options);
         var grid = PosteriorGrids.Truncate(full, t0);
-        using var noised = Inpainting.ForwardSample(sde, input, t0, rng);
+        using var noised = Inpainting.ForwardSample(sde, input, t0, noise);
         // At t0 = T the input is forgotten only if mu(T) ~ 0 (VP); with VE the prior at T is N(0, sigma_max^2) and x's
         // contribution is negligible against sigma_max as well.
-        var x = grid.Length > 1 ? sampler.Run(prior, sde, grid, noised, rng, options, callback) : noised.Clone();
+        var x = grid.Length > 1 ? sampler.Run(prior, sde, grid, noised, noise, options, callback) : noised.Clone();
         if (!options.Denoise) return x;
         using (x) return Denoiser.Tweedie(prior, sde, x, grid[^1]);
     }

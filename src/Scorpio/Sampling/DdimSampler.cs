@@ -12,13 +12,13 @@ namespace Scorpio.Sampling;
 /// </summary>
 public static class DdimSampler
 {
-    /// <summary>Runs DDIM over the grid times; <paramref name="rng"/> is only used when <paramref name="eta"/> &gt; 0.</summary>
-    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, Generator? rng = null, double eta = 0,
+    /// <summary>Runs DDIM over the grid times; <paramref name="noise"/> is only used when <paramref name="eta"/> &gt; 0.</summary>
+    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise? noise = null, double eta = 0,
         Action<SamplerStep>? callback = null)
     {
         SamplerMath.CheckGrid(grid);
         if (eta < 0) throw new ArgumentException($"eta must be >= 0 (got {eta})");
-        if (eta > 0 && rng is null) throw new ArgumentException("eta > 0 draws noise: pass a generator");
+        if (eta > 0 && noise is null) throw new ArgumentException("eta > 0 draws noise: pass a generator");
         using var noGrad = torch.NoGrad();
         var current = x;
         for (int i = 0; i + 1 < grid.Length; i++)
@@ -36,7 +36,7 @@ public static class DdimSampler
                 var eps = sc.Mul(-sigT);
                 var x0 = current.Add(eps, -sigT).Div(muT);
                 var update = x0.Mul(muS).Add(eps, epsCoef);
-                if (c > 0) update = update.Add(torch.RandnLike(current, rng!), c);
+                if (c > 0) update = update.Add(noise.RandnLike(current), c);
                 next = update.MoveToOuterDisposeScope();
             }
             SamplerMath.Advance(ref current, next, x);

@@ -16,7 +16,7 @@ namespace Scorpio.Sampling;
 public static class DdpmSampler
 {
     /// <summary>Runs the chain over the grid times (for DDPM models, grids from <see cref="TimeGrids"/> are snapped to steps).</summary>
-    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, Generator rng, Action<SamplerStep>? callback = null)
+    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise noise, Action<SamplerStep>? callback = null)
     {
         SamplerMath.CheckGrid(grid);
         using var noGrad = torch.NoGrad();
@@ -34,7 +34,7 @@ public static class DdpmSampler
             {
                 var sc = score.Score(current, t);
                 var x0 = SamplerMath.DataPrediction(sde, current, sc, t);
-                var z = torch.RandnLike(current, rng);
+                var z = noise.RandnLike(current);
                 next = x0.Mul(x0Coef).Add(current, xtCoef).Add(z, std).MoveToOuterDisposeScope();
             }
             SamplerMath.Advance(ref current, next, x);

@@ -17,13 +17,13 @@ namespace Scorpio.Sampling;
 public static class EdmHeunSampler
 {
     /// <summary>Integrates from <paramref name="grid"/>[0] to the last grid time (2 evaluations per step); a new tensor.</summary>
-    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, Generator? rng = null,
+    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise? noise = null,
         double churn = 0, double sMin = 0, double sMax = double.PositiveInfinity, double sNoise = 1,
         Action<SamplerStep>? callback = null)
     {
         SamplerMath.CheckGrid(grid);
         if (churn < 0) throw new ArgumentException($"churn must be >= 0 (got {churn})");
-        if (churn > 0 && rng is null) throw new ArgumentException("churn > 0 draws noise: pass a generator");
+        if (churn > 0 && noise is null) throw new ArgumentException("churn > 0 draws noise: pass a generator");
         using var noGrad = torch.NoGrad();
         var current = x;
         long nfe = 0;
@@ -40,7 +40,7 @@ public static class EdmHeunSampler
                 var y = current.Div(sde.Mu(t));
                 if (sigmaHat > sigma)
                 {
-                    var z = torch.RandnLike(y, rng!);
+                    var z = noise.RandnLike(y);
                     y = y.Add(z, sNoise * Math.Sqrt(sigmaHat * sigmaHat - sigma * sigma));
                 }
                 var d = Slope(score, sde, y, tHat, sigmaHat);

@@ -12,7 +12,7 @@ namespace Scorpio.Sampling;
 public static class EulerMaruyamaSampler
 {
     /// <summary>Integrates from <paramref name="grid"/>[0] (where <paramref name="x"/> lives) to the last grid time; returns a new tensor.</summary>
-    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, Generator rng, Action<SamplerStep>? callback = null)
+    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise noise, Action<SamplerStep>? callback = null)
     {
         SamplerMath.CheckGrid(grid);
         using var noGrad = torch.NoGrad();
@@ -25,7 +25,7 @@ public static class EulerMaruyamaSampler
             {
                 var s = score.Score(current, t);
                 var drift = ProbabilityFlow.ReverseSdeDrift(sde, current, s, t);
-                var z = torch.RandnLike(current, rng);
+                var z = noise.RandnLike(current);
                 var mean = current.Add(drift, dt);
                 next = mean.Add(z, sde.Diffusion(t) * Math.Sqrt(-dt)).MoveToOuterDisposeScope();
             }

@@ -9,8 +9,8 @@ namespace Scorpio.Sampling;
 /// </summary>
 public static class OdeEulerSampler
 {
-    /// <summary>Integrates from <paramref name="grid"/>[0] to the last grid time; <paramref name="rng"/> is unused (kept for the common signature).</summary>
-    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, Generator? rng = null, Action<SamplerStep>? callback = null)
+    /// <summary>Integrates from <paramref name="grid"/>[0] to the last grid time; <paramref name="noise"/> is unused (kept for the common signature).</summary>
+    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise? noise = null, Action<SamplerStep>? callback = null)
     {
         SamplerMath.CheckGrid(grid);
         using var noGrad = torch.NoGrad();

@@ -17,7 +17,7 @@ public static class PredictorCorrectorSampler
     public const double DefaultSnr = 0.16;
 
     /// <summary>Integrates from <paramref name="grid"/>[0] to the last grid time; 1 + correctorSteps score evaluations per interval.</summary>
-    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, Generator rng,
+    public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise noise,
         double snr = DefaultSnr, int correctorSteps = 1, Action<SamplerStep>? callback = null)
     {
         SamplerMath.CheckGrid(grid);
@@ -34,7 +34,7 @@ public static class PredictorCorrectorSampler
             {
                 Tensor corrected;
                 using (torch.NewDisposeScope())
-                    corrected = LangevinStep(score, current, t, rng, snr, alpha).MoveToOuterDisposeScope();
+                    corrected = LangevinStep(score, current, t, noise, snr, alpha).MoveToOuterDisposeScope();
                 SamplerMath.Advance(ref current, corrected, x);
                 nfe++;
             }
@@ -43,7 +43,7 @@ public static class PredictorCorrectorSampler
             {
                 var s = score.Score(current, t);
                 var drift = ProbabilityFlow.ReverseSdeDrift(sde, current, s, t);
-                var z = torch.RandnLike(current, rng);
+                var z = noise.RandnLike(current);
                 var mean = current.Add(drift, dt);
                 next = mean.Add(z, sde.Diffusion(t) * Math.Sqrt(-dt)).MoveToOuterDisposeScope();
             }
@@ -55,10 +55,10 @@ public static class PredictorCorrectorSampler
     }
 
     /// <summary>One Langevin step x + eps s + sqrt(2 eps) z at time t with the snr step-size rule.</summary>
-    private static Tensor LangevinStep(IScoreFunction score, Tensor x, double t, Generator rng, double snr, double alpha)
+    private static Tensor LangevinStep(IScoreFunction score, Tensor x, double t, SampleNoise noise, double snr, double alpha)
     {
         var s = score.Score(x, t);
-        var z = torch.RandnLike(x, rng);
+        var z = noise.RandnLike(x);
         double noiseNorm = SamplerMath.SampleNorms(z).Mean().ToDouble();
         double scoreNorm = Math.Max(SamplerMath.SampleNorms(s).Mean().ToDouble(), 1e-20);
         double eps = 2 * alpha * Math.Pow(snr * noiseNorm / scoreNorm, 2);

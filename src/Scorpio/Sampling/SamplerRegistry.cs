@@ -19,23 +19,23 @@ public static class SamplerRegistry
     public static IReadOnlyList<SamplerDefinition> All { get; } =
     [
         new("euler-maruyama", "Euler-Maruyama on the reverse SDE", 1000, "uniform", true, _ => 1,
-            (f, sde, g, x, rng, o, cb) => EulerMaruyamaSampler.Sample(f, sde, g, x, rng, cb)),
+            (f, sde, g, x, noise, o, cb) => EulerMaruyamaSampler.Sample(f, sde, g, x, noise, cb)),
         new("pc", "predictor-corrector: reverse-SDE Euler-Maruyama + Langevin corrector (snr rule)", 1000, "uniform", true, o => 1 + o.CorrectorSteps,
-            (f, sde, g, x, rng, o, cb) => PredictorCorrectorSampler.Sample(f, sde, g, x, rng, o.Snr, o.CorrectorSteps, cb)),
+            (f, sde, g, x, noise, o, cb) => PredictorCorrectorSampler.Sample(f, sde, g, x, noise, o.Snr, o.CorrectorSteps, cb)),
         new("ode-euler", "probability-flow ODE, Euler", 100, "karras", false, _ => 1,
-            (f, sde, g, x, rng, o, cb) => OdeEulerSampler.Sample(f, sde, g, x, rng, cb)),
+            (f, sde, g, x, noise, o, cb) => OdeEulerSampler.Sample(f, sde, g, x, noise, cb)),
         new("ode-heun", "probability-flow ODE, Heun in the SDE's time", 35, "karras", false, _ => 2,
-            (f, sde, g, x, rng, o, cb) => OdeHeunSampler.Sample(f, sde, g, x, rng, cb)),
+            (f, sde, g, x, noise, o, cb) => OdeHeunSampler.Sample(f, sde, g, x, noise, cb)),
         new("ode-rk4", "probability-flow ODE, classical Runge-Kutta 4", 18, "karras", false, _ => 4,
-            (f, sde, g, x, rng, o, cb) => OdeRk4Sampler.Sample(f, sde, g, x, rng, cb)),
+            (f, sde, g, x, noise, o, cb) => OdeRk4Sampler.Sample(f, sde, g, x, noise, cb)),
         new("edm-heun", "EDM (Karras et al. 2022) Heun in sigma/mu, optional churn", 18, "karras", false, _ => 2,
-            (f, sde, g, x, rng, o, cb) => EdmHeunSampler.Sample(f, sde, g, x, rng, o.Churn, o.ChurnMin, o.ChurnMax, o.ChurnNoise, cb)),
+            (f, sde, g, x, noise, o, cb) => EdmHeunSampler.Sample(f, sde, g, x, noise, o.Churn, o.ChurnMin, o.ChurnMax, o.ChurnNoise, cb)),
         new("ddpm", "DDPM ancestral sampling (posterior q(x_s | x_t, x0_hat))", 1000, "uniform", true, _ => 1,
-            (f, sde, g, x, rng, o, cb) => DdpmSampler.Sample(f, sde, g, x, rng, cb)),
+            (f, sde, g, x, noise, o, cb) => DdpmSampler.Sample(f, sde, g, x, noise, cb)),
         new("ddim", "DDIM (eta = 0 deterministic)", 50, "uniform", false, _ => 1,
-            (f, sde, g, x, rng, o, cb) => DdimSampler.Sample(f, sde, g, x, rng, o.Eta, cb)),
+            (f, sde, g, x, noise, o, cb) => DdimSampler.Sample(f, sde, g, x, noise, o.Eta, cb)),
         new("dpm-solver++2m", "DPM-Solver++(2M), second-order multistep", 25, "log-sigma", false, _ => 1,
-            (f, sde, g, x, rng, o, cb) => DpmSolverPlusPlus2MSampler.Sample(f, sde, g, x, rng, cb)),
+            (f, sde, g, x, noise, o, cb) => DpmSolverPlusPlus2MSampler.Sample(f, sde, g, x, noise, cb)),
     ];
 
     /// <summary>The sampler names.</summary>
@@ -67,7 +67,7 @@ public static class SamplerRegistry
     /// <see cref="SamplerOptions.Denoise"/>, finishes with Tweedie's step. Works in normalised units; returns a new tensor.
     /// The callback sees every update, the denoising step included, with the evaluation count so far.
     /// </summary>
-    public static Tensor Sample(SamplerDefinition sampler, IScoreFunction score, Sde sde, Tensor xT, Generator rng,
+    public static Tensor Sample(SamplerDefinition sampler, IScoreFunction score, Sde sde, Tensor xT, SampleNoise noise,
         SamplerOptions? options = null, Action<SamplerStep>? callback = null)
     {
         options ??= new SamplerOptions();
@@ -75,7 +75,7 @@ public static class SamplerRegistry
         int updates = grid.Length - 1 + (options.Denoise ? 1 : 0);
         long nfe = 0;
         Action<SamplerStep>? inner = callback is null ? null : s => { nfe = s.Nfe; callback(s with { Steps = updates }); };
-        var x = sampler.Run(score, sde, grid, xT, rng, options, inner);
+        var x = sampler.Run(score, sde, grid, xT, noise, options, inner);
         if (!options.Denoise) return x;
         if (callback is null) nfe = sampler.Nfe(grid.Length, options) - 1;
         try
@@ -90,11 +90,11 @@ public static class SamplerRegistry
         }
     }
 
-    /// <summary>Draws <paramref name="shape"/> from the prior N(0, PriorSigma^2) with <paramref name="rng"/> and samples.</summary>
-    public static Tensor Generate(SamplerDefinition sampler, IScoreFunction score, Sde sde, long[] shape, Generator rng,
+    /// <summary>Draws <paramref name="shape"/> from the prior N(0, PriorSigma^2) with <paramref name="noise"/> and samples.</summary>
+    public static Tensor Generate(SamplerDefinition sampler, IScoreFunction score, Sde sde, long[] shape, SampleNoise noise,
         SamplerOptions? options = null, Action<SamplerStep>? callback = null, Device? device = null)
     {
-        using var xT = sde.PriorSample(shape, rng, device);
-        return Sample(sampler, score, sde, xT, rng, options, callback);
+        using var xT = sde.PriorSample(shape, noise, device);
+        return Sample(sampler, score, sde, xT, noise, options, callback);
     }
 }
