@@ -32,6 +32,10 @@ namespace {
 
 thread_local std::string g_last_error;
 std::atomic<int64_t> g_live_tensors{0};
+// Reads of tensor values by the host: copies into host memory, scalar results of tensor ops (item, equal, ...) and
+// device-to-CPU transfers. On a GPU each one waits for the device, so the hot loops must make none (tests count them).
+// Counted per calling thread, so that tests running in parallel do not see each other's reads.
+thread_local int64_t g_host_reads = 0;
 std::string g_info_buffer;
 
 void set_error(const char* what) { g_last_error = what ? what : "unknown error"; }
@@ -89,6 +93,7 @@ struct st_arg {
 
 ST_API const char* st_last_error() { return g_last_error.c_str(); }
 ST_API int64_t st_live_tensors() { return g_live_tensors.load(); }
+ST_API int64_t st_host_reads() { return g_host_reads; }
 
 // ---------------------------------------------------------------- tensors
 
@@ -102,6 +107,7 @@ ST_API void* st_from_host(const void* data, int32_t dtype, const int64_t* shape,
 
 ST_API int32_t st_to_host(void* h, void* dst, int64_t nbytes) {
   return guarded<int32_t>(-1, [&]() -> int32_t {
+    ++g_host_reads;
     at::NoGradGuard ng;
     auto t = T(h).to(at::kCPU).contiguous();
     if (static_cast<int64_t>(t.nbytes()) != nbytes) {
@@ -211,6 +217,14 @@ c10::IValue to_ivalue(const st_arg& a, const c10::FunctionSchema& schema, size_t
   throw std::runtime_error("unknown argument tag " + std::to_string(a.tag));
 }
 
+void count_host_read() { ++g_host_reads; }
+
+// Integer results that are tensor values (item of an integer tensor), not shape metadata (size, dim, numel, stride).
+bool is_value_op(const c10::FunctionSchema& schema) {
+  const auto& name = schema.name();
+  return name == "aten::item" || name == "aten::_local_scalar_dense";
+}
+
 void push_result(const c10::IValue& v, st_arg* outs, int32_t max_outs, int32_t& n) {
   auto slot = [&]() -> st_arg& {
     if (n >= max_outs) throw std::runtime_error("op returned more values than the caller expected");
@@ -284,11 +298,23 @@ ST_API int32_t st_call(void* op, const st_arg* args, int32_t nargs, st_arg* outs
     const auto& schema = handle.schema();
     torch::jit::Stack stack;
     stack.reserve(schema.arguments().size());
-    for (int32_t k = 0; k < nargs; ++k) stack.push_back(to_ivalue(args[k], schema, k));
+    bool tensor_input = false, device_input = false;
+    for (int32_t k = 0; k < nargs; ++k) {
+      stack.push_back(to_ivalue(args[k], schema, k));
+      if (args[k].tag == ST_TENSOR && args[k].p) {
+        tensor_input = true;
+        if (!T(args[k].p).device().is_cpu()) device_input = true;
+      }
+    }
     schema.checkAndNormalizeInputs(stack);
     handle.callBoxed(&stack);
     int32_t n = 0;
-    for (const auto& v : stack) push_result(v, outs, max_outs, n);
+    for (const auto& v : stack) {
+      // A value computed from a tensor comes back to the host: a scalar result, or a CPU tensor from a device input.
+      if (tensor_input && (v.isScalar() || v.isDouble() || v.isBool() || (v.isInt() && is_value_op(schema)))) count_host_read();
+      else if (device_input && v.isTensor() && v.toTensor().defined() && v.toTensor().device().is_cpu()) count_host_read();
+      push_result(v, outs, max_outs, n);
+    }
     return n;
   });
 }

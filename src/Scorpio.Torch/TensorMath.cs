@@ -62,6 +62,8 @@ public sealed partial class Tensor
     public Tensor Sign() => Aten.Sign(this);
     public Tensor Sin() => Aten.Sin(this);
     public Tensor Cos() => Aten.Cos(this);
+    public Tensor Tan() => Aten.Tan(this);
+    public Tensor Atan() => Aten.Atan(this);
     public Tensor Tanh() => Aten.Tanh(this);
     public Tensor Sigmoid() => Aten.Sigmoid(this);
     public Tensor Square() => Aten.Square(this);

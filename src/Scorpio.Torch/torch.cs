@@ -28,6 +28,13 @@ public static partial class torch
     /// <summary>Live native tensor handles in this process (for leak tests).</summary>
     public static long LiveTensorCount => Native.st_live_tensors();
 
+    /// <summary>
+    /// Reads of tensor values by the host made so far on the calling thread: copies to host memory (ToArray, ToDouble),
+    /// scalar results of tensor ops (item, equal) and device-to-CPU transfers. Each one makes the host wait for the
+    /// device on a GPU; sampling and training loops are tested to make none per network evaluation.
+    /// </summary>
+    public static long HostReads => Native.st_host_reads();
+
     /// <summary>Intra-op CPU threads; libtorch defaults to 1 in containers, so set it.</summary>
     public static int NumThreads
     {
@@ -107,6 +114,8 @@ public static partial class torch
     public static Tensor[] Meshgrid(Tensor[] tensors, string indexing = "ij") => Aten.Meshgrid_Indexing(tensors, indexing);
     public static Tensor Lerp(Tensor start, Tensor end, double weight) => Aten.Lerp_Scalar(start, end, weight);
     public static Tensor Atan2(Tensor y, Tensor x) => Aten.Atan2(y, x);
+    /// <summary>Indices at which <paramref name="values"/> would be inserted into the increasing 1-D <paramref name="sorted"/> (int64; <paramref name="right"/>: after equal entries).</summary>
+    public static Tensor SearchSorted(Tensor sorted, Tensor values, bool right = false) => Aten.Searchsorted_Tensor(sorted, values, right: right);
     public static Tensor Complex(Tensor real, Tensor imag) => Aten.Complex(real, imag);
 
     // ------------------------------------------------------------ linear algebra

@@ -36,6 +36,7 @@ internal static unsafe class Native
 
     [DllImport(Lib)] public static extern IntPtr st_last_error();
     [DllImport(Lib)] public static extern long st_live_tensors();
+    [DllImport(Lib)] public static extern long st_host_reads();
     [DllImport(Lib)] public static extern IntPtr st_from_host(void* data, int dtype, long* shape, int ndim);
     [DllImport(Lib)] public static extern int st_to_host(IntPtr t, void* dst, long nbytes);
     [DllImport(Lib)] public static extern void st_free(IntPtr t);

@@ -31,46 +31,37 @@ public static class OdeLogDensity
         var probes = options.Divergence == DivergenceEstimator.Hutchinson
             ? Enumerable.Range(0, options.Probes).Select(_ => DrawProbe(x, noise, options.ProbeDistribution)).ToArray()
             : [];
-        long nfe = 0;
+        var f = EvaluationCounter.Wrap(score);
 
-        // Velocity and its divergence at (y, t); float64 divergence.
-        (Tensor V, Tensor Div) Field(Tensor y, double t)
+        // The augmented state (x, delta) and its velocity (v, div v); float64 divergence.
+        Tensor[] Field(Tensor[] state, double t)
         {
-            Func<Tensor, Tensor> s = xi => score.Score(xi, t);
+            var y = state[0];
+            Func<Tensor, Tensor> s = xi => f.Score(xi, t);
             var (value, divS) = options.Divergence == DivergenceEstimator.Exact
                 ? Density.Divergence.Exact(s, y)
                 : Density.Divergence.Hutchinson(s, y, probes);
-            nfe++;
-            double f = sde.DriftCoefficient(t), g2 = Math.Pow(sde.Diffusion(t), 2);
+            double drift = sde.DriftCoefficient(t), g2 = Math.Pow(sde.Diffusion(t), 2);
             var v = ProbabilityFlow.Drift(sde, y, value, t);
-            var div = divS.Mul(-0.5 * g2).Add(f * dims);
-            return (v, div);
+            var div = divS.Mul(-0.5 * g2).Add(drift * dims);
+            return [v, div];
         }
 
-        var current = x.Detach();
-        var delta = torch.Zeros([batch], DType.Float64, x.Device);
+        Tensor[] state = [x.Detach(), torch.Zeros([batch], DType.Float64, x.Device)];
         for (int i = 0; i + 1 < grid.Length; i++)
         {
-            double t = grid[i], dt = grid[i + 1] - t, tm = t + dt / 2;
-            Tensor next, nextDelta;
+            Tensor[] next;
             using (torch.NewDisposeScope())
-            {
-                var (k1, d1) = Field(current, t);
-                var (k2, d2) = Field(current.Add(k1, dt / 2), tm);
-                var (k3, d3) = Field(current.Add(k2, dt / 2), tm);
-                var (k4, d4) = Field(current.Add(k3, dt), grid[i + 1]);
-                next = current.Add(k1.Add(k2, 2).Add(k3, 2).Add(k4), dt / 6).MoveToOuterDisposeScope();
-                nextDelta = delta.Add(d1.Add(d2, 2).Add(d3, 2).Add(d4), dt / 6).MoveToOuterDisposeScope();
-            }
-            current.Dispose();
-            delta.Dispose();
-            (current, delta) = (next, nextDelta);
-            callback?.Invoke(new SamplerStep(i + 1, grid.Length - 1, grid[i + 1], nfe));
+                next = OdeSteps.Rk4(Field, state, grid[i], grid[i + 1]).Select(n => n.MoveToOuterDisposeScope()).ToArray();
+            foreach (var old in state) old.Dispose();
+            state = next;
+            callback?.Invoke(new SamplerStep(i + 1, grid.Length - 1, grid[i + 1], f.Count));
         }
+        var (current, delta) = (state[0], state[1]);
         using var end = current.To(DType.Float64);
         var prior = sde.PriorLogDensity(end).ToDoubleArray();
         var correction = delta.ToDoubleArray();
-        return new LogDensityResult(prior.Zip(correction, (p, c) => p + c).ToArray(), prior, correction, nfe);
+        return new LogDensityResult(prior.Zip(correction, (p, c) => p + c).ToArray(), prior, correction, f.Count);
     }
 
     private static Tensor DrawProbe(Tensor like, SampleNoise noise, string distribution) => distribution switch

@@ -1,7 +1,9 @@
+using Scorpio.Torch;
+
 namespace Scorpio.Diffusion;
 
 /// <summary>
-/// Variance preserving with linear beta(t) = b_min + (b_max - b_min) t:
+/// Variance preserving with linear beta(t) = b_min + (b_max - b_min) t (Song et al. 2021):
 /// mu = exp(-B(t)/2), B(t) = b_min t + (b_max - b_min) t^2 / 2, sigma = sqrt(1 - mu^2).
 /// </summary>
 public sealed class VpSde(double betaMin = 0.1, double betaMax = 20.0) : Sde
@@ -17,4 +19,41 @@ public sealed class VpSde(double betaMin = 0.1, double betaMax = 20.0) : Sde
     public override double Diffusion(double t) => Math.Sqrt(Beta(t));
     protected override double PriorDataVariance => 1.0;
     public override double PriorSigma => 1.0;
+
+    /// <summary>B(t) for a batch of times, float64.</summary>
+    public Tensor IntegratedBeta(Tensor t)
+    {
+        using var scope = torch.NewDisposeScope();
+        var t64 = Float64(t);
+        return t64.Mul(BetaMin).Add(t64.Square(), (BetaMax - BetaMin) / 2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The time at which B(t) = <paramref name="b"/> (the positive root of the quadratic), float64.</summary>
+    public Tensor TimeOfIntegratedBeta(Tensor b)
+    {
+        double slope = BetaMax - BetaMin;
+        if (slope == 0) return b.Div(BetaMin);
+        using var scope = torch.NewDisposeScope();
+        return b.Mul(2 * slope).Add(BetaMin * BetaMin).Sqrt().Sub(BetaMin).Div(slope).MoveToOuterDisposeScope();
+    }
+
+    public override Tensor Mu(Tensor t)
+    {
+        using var scope = torch.NewDisposeScope();
+        return IntegratedBeta(t).Mul(-0.5).Exp().MoveToOuterDisposeScope();
+    }
+
+    public override Tensor Sigma(Tensor t)
+    {
+        using var scope = torch.NewDisposeScope();
+        return IntegratedBeta(t).Neg().Expm1().Neg().Sqrt().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>sigma/mu = sqrt(e^B - 1), so B = ln(1 + r^2).</summary>
+    public override Tensor TimeOfNoiseRatio(Tensor ratio)
+    {
+        using var scope = torch.NewDisposeScope();
+        var t = TimeOfIntegratedBeta(Float64(ratio).Square().Log1p());
+        return ClampTime(t).MoveToOuterDisposeScope();
+    }
 }

@@ -1,4 +1,5 @@
 using Scorpio.Astro;
+using Scorpio.Diffusion;
 using Scorpio.Operators;
 using Scorpio.Torch;
 
@@ -98,35 +99,40 @@ public sealed class ConvolvedCovariance : IDisposable
     /// <summary>The form in use (Auto resolved).</summary>
     public CovarianceForm Form { get; }
 
-    /// <summary>M(t)^-1 r for residuals r (B, C', H', W'); a new tensor in r's dtype.</summary>
-    public Tensor Solve(Tensor r, double mu, double sigma)
+    /// <summary>
+    /// M(t)^-1 r for residuals r (B, C', H', W') with one (mu, sigma) per batch item, (B,) float64 tensors on r's device;
+    /// a new tensor in r's dtype.
+    /// </summary>
+    public Tensor Solve(Tensor r, Tensor mu, Tensor sigma)
     {
         using var scope = torch.NewDisposeScope();
         var r64 = r.To(DType.Float64);
         long b = r.Size(0);
+        var mu2 = PerSample.Broadcast(mu.Square(), r64);            // (B, 1, 1, 1) float64
+        var sigma2 = PerSample.Broadcast(sigma.Square(), r64);
         Tensor result;
         if (Form == CovarianceForm.Dense)
         {
             var projection = _devices.On(_projection!, r);
             var flat = r64.Reshape(b, -1);                       // (B, m)
             var proj = flat.Matmul(projection.MT);               // (B, m): P r
-            var denom = _devices.On(_lambda!, r).Mul(sigma * sigma).Add(mu * mu);
+            var denom = _devices.On(_lambda!, r).Mul(sigma2.Reshape(b, 1)).Add(mu2.Reshape(b, 1));
             var scaled = proj.Div(denom);
             result = scaled.Matmul(projection).Reshape(r.Shape); // P^T diag(.) P r
         }
         else if (Form == CovarianceForm.Fourier)
         {
             var weight = _devices.On(_weight!, r);
-            result = Precondition(r64.Mul(weight), mu, sigma).Mul(weight);
+            result = Precondition(r64.Mul(weight), mu2, sigma2).Mul(weight);
         }
         else if (Form == CovarianceForm.ConjugateGradient)
         {
             var weight = _devices.On(_weight!, r);
-            result = ConjugateGradient(r64.Mul(weight), mu, sigma).Mul(weight);
+            result = ConjugateGradient(r64.Mul(weight), mu2, sigma2).Mul(weight);
         }
         else
         {
-            var denom = _devices.On(_variance!, r).Mul(mu * mu).Add(_devices.On(_gramDiagonal!, r).Mul(sigma * sigma));
+            var denom = _devices.On(_variance!, r).Mul(mu2).Add(_devices.On(_gramDiagonal!, r).Mul(sigma2));
             result = r64.Mul(_devices.On(_weight!, r)).Div(denom);
         }
         return result.To(r.DType).MoveToOuterDisposeScope();
@@ -141,35 +147,43 @@ public sealed class ConvolvedCovariance : IDisposable
     /// <summary>Iterations of the last conjugate-gradient solve (for diagnostics and tests).</summary>
     public int LastIterations { get; private set; }
 
-    /// <summary>The Fourier approximation of K^-1 v, K = mu^2 I + sigma^2 W A A^T W: F^-1[F v / (mu^2 + sigma^2 mean(w^2) |G|)].</summary>
-    private Tensor Precondition(Tensor v, double mu, double sigma)
+    /// <summary>
+    /// The Fourier approximation of K^-1 v, K = mu^2 I + sigma^2 W A A^T W: F^-1[F v / (mu^2 + sigma^2 mean(w^2) |G|)];
+    /// mu^2 and sigma^2 are (B, 1, 1, 1).
+    /// </summary>
+    private Tensor Precondition(Tensor v, Tensor mu2, Tensor sigma2)
     {
         using var f = torch.Rfft2(v);
         using var scaled = _devices.On(_spectrum!, v).Mul(_devices.On(_meanPrecision!, v));
-        using var denom = scaled.Mul(sigma * sigma).Add(mu * mu);
+        using var spread = scaled.Mul(sigma2);
+        using var denom = spread.Add(mu2);
         using var q = f.Div(denom);
         return torch.Irfft2(q, [_shape[1], _shape[2]]);
     }
 
-    private Tensor ApplyK(Tensor v, double mu, double sigma)
+    private Tensor ApplyK(Tensor v, Tensor mu2, Tensor sigma2)
     {
         var weight = _devices.On(_weight!, v);
         using var wv = v.Mul(weight);
         using var back = _operator.Adjoint(wv);
         using var forward = _operator.Apply(back);
         using var wg = forward.Mul(weight);
-        using var scaled = wg.Mul(sigma * sigma);
-        return scaled.Add(v, mu * mu);
+        using var scaled = wg.Mul(sigma2);
+        using var diagonal = v.Mul(mu2);
+        return scaled.Add(diagonal);
     }
 
-    /// <summary>Preconditioned conjugate gradient for K u = b, batched with per-item step sizes (runs inside the caller's dispose scope).</summary>
-    private Tensor ConjugateGradient(Tensor b, double mu, double sigma)
+    /// <summary>
+    /// Preconditioned conjugate gradient for K u = b, batched with per-item step sizes (runs inside the caller's dispose
+    /// scope). The convergence test reads one number from the device per iteration.
+    /// </summary>
+    private Tensor ConjugateGradient(Tensor b, Tensor mu2, Tensor sigma2)
     {
         static Tensor Dot(Tensor x, Tensor y) { using var p = x.Mul(y); return p.Sum([1, 2, 3], keepDim: true); }
         var bNorm = Dot(b, b).Sqrt().Clamp(1e-300);
-        var u = Precondition(b, mu, sigma);
-        var res = b.Sub(ApplyK(u, mu, sigma));
-        var p = Precondition(res, mu, sigma);
+        var u = Precondition(b, mu2, sigma2);
+        var res = b.Sub(ApplyK(u, mu2, sigma2));
+        var p = Precondition(res, mu2, sigma2);
         var rz = Dot(res, p);
         int k = 0;
         for (; k < MaxIterations; k++)
@@ -178,11 +192,11 @@ public sealed class ConvolvedCovariance : IDisposable
                 if (Dot(res, res).Sqrt().Div(bNorm).Max().ToDouble() < Tolerance) break;
             // Each iteration in its own scope: only the new state survives it.
             using var scope = torch.NewDisposeScope();
-            var kp = ApplyK(p, mu, sigma);
+            var kp = ApplyK(p, mu2, sigma2);
             var alpha = rz.Div(Dot(p, kp).Clamp(1e-300));
             var uNext = u.Add(p.Mul(alpha)).MoveToOuterDisposeScope();
             var resNext = res.Sub(kp.Mul(alpha)).MoveToOuterDisposeScope();
-            var zNext = Precondition(resNext, mu, sigma);
+            var zNext = Precondition(resNext, mu2, sigma2);
             var rzNext = Dot(resNext, zNext).MoveToOuterDisposeScope();
             var beta = rzNext.Div(rz.Clamp(1e-300));
             var pNext = zNext.Add(p.Mul(beta)).MoveToOuterDisposeScope();

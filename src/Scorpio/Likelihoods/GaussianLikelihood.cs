@@ -38,14 +38,15 @@ public sealed class GaussianLikelihood : ILikelihood, IDisposable
     public GaussianNoise Noise { get; }
     public CovarianceForm Form => _covariance.Form;
 
-    public Tensor Score(Tensor x, double t)
+    public Tensor Score(Tensor x, Tensor t)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.NoGrad();
-        double mu = _sde.Mu(t), sigma = _sde.Sigma(t);
+        var mu = _sde.Mu(t);
+        var sigma = _sde.Sigma(t);
         var ax = Operator.Apply(x);
         var y = _devices.Like(_y, x);
-        var r = y.Mul(mu).Sub(ax);                        // mu y - A x (y broadcasts over the batch)
+        var r = y.Mul(PerSample.Broadcast(mu, ax)).Sub(ax);       // mu y - A x (y broadcasts over the batch)
         var u = _covariance.Solve(r, mu, sigma);
         return Operator.Adjoint(u).MoveToOuterDisposeScope();
     }

@@ -21,7 +21,7 @@ public sealed class GaussianNoiseScore : INoiseScore, IDisposable
 
     public long[] Shape { get; }
 
-    public Tensor Score(Tensor v, double mu, double sigma)
+    public Tensor Score(Tensor v, Tensor mu, Tensor sigma)
     {
         using var solved = _covariance.Solve(v, mu, sigma);
         return solved.Neg();

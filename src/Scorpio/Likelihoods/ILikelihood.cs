@@ -13,6 +13,9 @@ public interface ILikelihood
     /// <summary>The forward model A.</summary>
     ForwardOperator Operator { get; }
 
-    /// <summary>grad_x log p_t(y | x) at time <paramref name="t"/> of the prior's SDE; a new tensor shaped like x.</summary>
-    Tensor Score(Tensor x, double t);
+    /// <summary>
+    /// grad_x log p_t(y | x) at times <paramref name="t"/> (B,) of the prior's SDE, one per batch item, on x's device;
+    /// a new tensor shaped like x. Makes no host reads.
+    /// </summary>
+    Tensor Score(Tensor x, Tensor t);
 }

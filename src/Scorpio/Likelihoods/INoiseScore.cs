@@ -13,6 +13,6 @@ public interface INoiseScore
     /// <summary>Shape (C, H, W) of one noise image the score applies to.</summary>
     long[] Shape { get; }
 
-    /// <summary>grad_v log q(v) for a batch v (B, C, H, W); a new tensor.</summary>
-    Tensor Score(Tensor v, double mu, double sigma);
+    /// <summary>grad_v log q(v) for a batch v (B, C, H, W) with one (mu, sigma) per item, (B,) float64 tensors on v's device; a new tensor.</summary>
+    Tensor Score(Tensor v, Tensor mu, Tensor sigma);
 }

@@ -65,10 +65,11 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
     public SlicResidual Residual { get; }
     public double PerturbationScale { get; }
 
-    public Tensor Score(Tensor x, double t)
+    public Tensor Score(Tensor x, Tensor t)
     {
         using var scope = torch.NewDisposeScope();
-        double mu = _sde.Mu(t), sigma = _sde.Sigma(t);
+        var mu = _sde.Mu(t);
+        var sigma = _sde.Sigma(t);
         var y = _devices.Like(_y, x);
         Tensor ax;
         Tensor? xLeaf = null;
@@ -87,12 +88,13 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
         using (torch.NoGrad())
         {
             var adx = ax.Detach();
+            var muB = PerSample.Broadcast(mu, adx);
             Tensor eta = Residual == SlicResidual.Exact
-                ? y.Mul(mu).Sub(adx)
-                : y.Sub(adx).Mul(mu).Add(torch.RandnLike(adx, _rng!), sigma);
+                ? y.Mul(muB).Sub(adx)
+                : y.Sub(adx).Mul(muB).Add(torch.RandnLike(adx, _rng!).Mul(PerSample.Broadcast(sigma, adx)));
             var mask = _mask is null ? null : _devices.Like(_mask, x);
             if (mask is not null) eta = eta.Mul(mask);
-            var s = NoiseScore(eta, mu, sigma * PerturbationScale);
+            var s = NoiseScore(eta, mu, sigma.Mul(PerturbationScale));
             if (mask is not null) s = s.Mul(mask);
             Tensor result;
             if (xLeaf is null) result = Operator.Adjoint(s);
@@ -105,15 +107,19 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
         }
     }
 
-    private Tensor NoiseScore(Tensor eta, double mu, double sigma)
+    private Tensor NoiseScore(Tensor eta, Tensor mu, Tensor sigma)
     {
         if (_splits == 1) return _noise.Score(eta, mu, sigma);
         long b = eta.Size(0);
         var n = _noise.Shape;
         var stacked = eta.Reshape(b * _splits, n[0], n[1], n[2]);
-        var s = _noise.Score(stacked, mu, sigma);
+        // Each exposure's residual is one item of the noise score's batch, at its sample's noise level.
+        var s = _noise.Score(stacked, Repeat(mu, _splits), Repeat(sigma, _splits));
         return s.Reshape(eta.Shape);
     }
+
+    /// <summary>Each of the (B,) values <paramref name="times"/> times in a row, (B times,).</summary>
+    private static Tensor Repeat(Tensor values, int times) => values.Unsqueeze(1).Expand(values.Size(0), times).Reshape(values.Size(0) * times);
 
     public void Dispose()
     {

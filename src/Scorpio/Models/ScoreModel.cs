@@ -8,25 +8,17 @@ using Scorpio.Training;
 namespace Scorpio.Models;
 
 /// <summary>
-/// A trained score model (an image prior, or a noise model for SLIC): the SDE, the network, its
-/// parametrisation and the data normalisation, rebuilt from a run folder.
-/// <para>Parametrisations (<c>x</c> and the score live in NORMALISED units):</para>
-/// <list type="bullet">
-/// <item>VE, VP, VP-cosine, subVP: the network predicts n = sigma(t) s(x, t) (score_models);
-/// score = F(x, c) / sigma(t), with condition c = t (Gaussian Fourier embedding) or c = 999 t
-/// (sinusoidal embedding, as Song et al.'s DDPM++ scales continuous time).</item>
-/// <item>EDM (Karras et al. 2022, Table 1), t = sigma: D(x; sigma) = c_skip x + c_out F(c_in x, c_noise)
-/// with c_skip = sd^2 / (sigma^2 + sd^2), c_out = sigma sd / sqrt(sigma^2 + sd^2),
-/// c_in = 1 / sqrt(sigma^2 + sd^2), c_noise = ln(sigma) / 4; score = (D - x) / sigma^2.</item>
-/// <item>DDPM (Ho et al. 2020): epsilon prediction eps = F(x, c) with c = step index i (sinusoidal
-/// embedding) or c = (i + 1) / N (Fourier embedding); score = -eps / sqrt(1 - alpha_bar_i).</item>
-/// </list>
+/// A trained score model (an image prior, or a noise model for SLIC): the network, its parametrisation (which owns the
+/// SDE and says how the network's output becomes a denoiser and a score: <see cref="Models.Parametrisation"/>) and the
+/// data normalisation, rebuilt from a run folder. x and the score live in NORMALISED units.
 /// </summary>
 public sealed class ScoreModel : IScoreFunction, IDisposable
 {
+    /// <summary>How the network's output becomes a denoiser, a score and a training target.</summary>
+    public Parametrisation Parametrisation { get; }
     /// <summary>The forward SDE (with VE's sigma_max as fitted at training time).</summary>
-    public Sde Sde { get; }
-    /// <summary>The network F; its output's meaning is given in the class summary.</summary>
+    public Sde Sde => Parametrisation.Sde;
+    /// <summary>The network F; its output's meaning is given by <see cref="Parametrisation"/>.</summary>
     public ScoreNetwork Network { get; }
     /// <summary>Physical to normalised units and back.</summary>
     public Normalization Normalization { get; }
@@ -42,7 +34,7 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
     public ScoreModel(RunConfig config, ScoreNetwork network, Device device)
     {
         Config = config;
-        Sde = config.Sde.Build();
+        Parametrisation = Parametrisation.For(config.Sde, config.Network.Embedding);
         Normalization = Data.Normalization.FromConfig(config.Normalization);
         Device = device;
         Network = network;
@@ -88,87 +80,14 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
     /// <summary>Shape of a batch of <paramref name="n"/> samples: (n, C, H, W) or (n, D).</summary>
     public long[] SampleShape(int n) => new long[] { n }.Concat(Config.Data.Shape.Select(s => (long)s)).ToArray();
 
-    /// <summary>grad_x log p_t(x) in normalised units; x (B, C, H, W) or (B, D), t (B,). Differentiable in x.</summary>
-    public Tensor Score(Tensor x, Tensor t)
-    {
-        var times = t.ToDoubleArray();
-        if (Sde is EdmSde edm)
-        {
-            using var d = Denoise(edm, x, times);
-            using var diff = d.Sub(x);
-            using var s2 = PerSample(times.Select(s => 1.0 / (s * s)).ToArray(), x);
-            return diff.Mul(s2);
-        }
-        using var output = Network.Forward(x, Condition(times, x));
-        var scale = Sde is DdpmSde ddpm
-            ? times.Select(ti => -1.0 / Math.Sqrt(1 - ddpm.AlphaBars[ddpm.Index(ti)])).ToArray()
-            : times.Select(ti => 1.0 / Sde.Sigma(ti)).ToArray();
-        using var factor = PerSample(scale, x);
-        return output.Mul(factor);
-    }
+    /// <summary>grad_x log p_t(x) in normalised units; x (B, C, H, W) or (B, D), t (B,) on x's device. Differentiable in x.</summary>
+    public Tensor Score(Tensor x, Tensor t) => Parametrisation.Score(Network, x, t);
 
-    /// <summary>
-    /// sigma(t) times the score, the quantity denoising score matching regresses on -z:
-    /// the network output n for VE/VP/subVP, (D - x) / sigma for EDM, -eps for DDPM.
-    /// Computed without dividing by sigma where the parametrisation allows (better conditioned at small t).
-    /// </summary>
-    public Tensor SigmaScore(Tensor x, Tensor t)
-    {
-        var times = t.ToDoubleArray();
-        if (Sde is EdmSde edm)
-        {
-            using var d = Denoise(edm, x, times);
-            using var diff = d.Sub(x);
-            using var inv = PerSample(times.Select(s => 1.0 / s).ToArray(), x);
-            return diff.Mul(inv);
-        }
-        using var output = Network.Forward(x, Condition(times, x));
-        return Sde is DdpmSde ? output.Neg() : output.Alias();
-    }
+    /// <summary>sigma(t) times the score, the quantity denoising score matching regresses on -z (see <see cref="Models.Parametrisation.SigmaScore"/>).</summary>
+    public Tensor SigmaScore(Tensor x, Tensor t) => Parametrisation.SigmaScore(Network, x, t);
 
-    /// <summary>EDM's denoiser D(x; sigma) = c_skip x + c_out F(c_in x, c_noise) (only for the EDM SDE).</summary>
-    public Tensor Denoise(Tensor x, Tensor sigma)
-    {
-        if (Sde is not EdmSde edm) throw new InvalidOperationException($"Denoise is EDM's D(x; sigma); this model's SDE is {Sde.Name} (use Tweedie instead)");
-        return Denoise(edm, x, sigma.ToDoubleArray());
-    }
-
-    /// <summary>DDPM's epsilon prediction eps(x_i, i) for step indices <paramref name="steps"/> (B,) (only for the DDPM SDE).</summary>
-    public Tensor PredictEpsilon(Tensor x, Tensor steps)
-    {
-        if (Sde is not DdpmSde ddpm) throw new InvalidOperationException($"PredictEpsilon needs the DDPM SDE; this model's is {Sde.Name}");
-        var times = steps.ToDoubleArray().Select(i => ddpm.TimeOf((int)i)).ToArray();
-        return Network.Forward(x, Condition(times, x));
-    }
-
-    private Tensor Denoise(EdmSde edm, Tensor x, double[] sigmas)
-    {
-        using var cIn = PerSample(sigmas.Select(edm.CIn).ToArray(), x);
-        using var cSkip = PerSample(sigmas.Select(edm.CSkip).ToArray(), x);
-        using var cOut = PerSample(sigmas.Select(edm.COut).ToArray(), x);
-        using var cNoise = Vector(sigmas.Select(edm.CNoise).ToArray(), x);
-        using var scaledIn = x.Mul(cIn);
-        using var f = Network.Forward(scaledIn, cNoise);
-        using var skip = x.Mul(cSkip);
-        using var residual = f.Mul(cOut);
-        return skip.Add(residual);
-    }
-
-    /// <summary>The network's conditioning input for continuous times (the class summary gives the rule per SDE).</summary>
-    private Tensor Condition(double[] times, Tensor like)
-    {
-        bool sinusoidal = Config.Network.Embedding == "sinusoidal";
-        double[] c = Sde switch
-        {
-            DdpmSde ddpm => sinusoidal ? times.Select(ti => (double)ddpm.Index(ti)).ToArray() : times.Select(ti => ddpm.TimeOf(ddpm.Index(ti))).ToArray(),
-            _ => sinusoidal ? times.Select(ti => 999.0 * ti).ToArray() : times,
-        };
-        return Vector(c, like);
-    }
-
-    private static Tensor PerSample(double[] values, Tensor like) => BatchScalars.Broadcast(values, like);
-
-    private static Tensor Vector(double[] values, Tensor like) => BatchScalars.Vector(values, like);
+    /// <summary>The denoiser E[x_0 | x_t] (EDM's D directly; Tweedie's formula for the other kinds).</summary>
+    public Tensor Denoise(Tensor x, Tensor t) => Parametrisation.Denoise(Network, x, t);
 
     /// <summary>Normalised units (model space) to physical units, undoing the stored normalisation.</summary>
     public Tensor ToPhysical(Tensor x) => Normalization.Inverse(x);
@@ -176,5 +95,9 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
     /// <summary>Physical units to normalised units (model space), applying the stored normalisation.</summary>
     public Tensor FromPhysical(Tensor x) => Normalization.Forward(x);
 
-    public void Dispose() => Network.Dispose();
+    public void Dispose()
+    {
+        Network.Dispose();
+        Parametrisation.Dispose();
+    }
 }

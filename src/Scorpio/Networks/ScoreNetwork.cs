@@ -8,7 +8,7 @@ namespace Scorpio.Networks;
 /// A network mapping a noisy input x (B, C, H, W) or (B, D) and a conditioning noise level
 /// (B,) to an output of x's shape. What the output means (noise n = sigma s, EDM's F, DDPM's
 /// epsilon) and what the conditioning is (t, log sigma / 4, step index) is decided by
-/// <see cref="Scorpio.Training.ScoreModel"/>; the network only sees numbers.
+/// <see cref="Models.Parametrisation"/>; the network only sees numbers.
 /// </summary>
 public abstract class ScoreNetwork : Module
 {

@@ -19,7 +19,7 @@ public sealed class CirculantNoiseKernel : IDisposable
     /// <summary>The paper's regulariser lambda added to the power spectrum.</summary>
     public const double DefaultRegulariser = 1e-3;
 
-    private readonly Likelihoods.DeviceCopies _devices = new();
+    private readonly DeviceCopies _devices = new();
     private readonly Tensor _powerSpectrum;   // (C, H, W) float64: |F Pi|^2 (n/m) + lambda
 
     public CirculantNoiseKernel(ForwardOperator a, double regulariser = DefaultRegulariser, bool pixelRatioCorrection = true)

@@ -30,12 +30,9 @@ public sealed class ModifiedKernelDsmLoss(CirculantNoiseKernel kernel) : ITraini
         using var scope = torch.NewDisposeScope();
         var u = torch.Rand([b], rng, x0.DType, x0.Device);
         var t = u.Mul(sde.T - sde.Epsilon).Add(sde.Epsilon);
-        var times = t.ToDoubleArray();
         var z = torch.Randn([b, .. a.InputShape], rng, x0.DType, x0.Device);
         var az = a.Apply(z);
-        var mu = BatchScalars.Broadcast(times.Select(sde.Mu).ToArray(), x0);
-        var sigma = BatchScalars.Broadcast(times.Select(sde.Sigma).ToArray(), x0);
-        var xt = x0.Mul(mu).Add(az.Mul(sigma));
+        var xt = sde.Perturb(x0, t, az);                           // mu eta_0 + sigma A z
         var target = Kernel.Whiten(az);
         var n = model.SigmaScore(xt, t);
         var loss = n.Add(target).Square().Sum().Div(2.0 * b);

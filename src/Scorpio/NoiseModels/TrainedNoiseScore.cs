@@ -25,6 +25,8 @@ public sealed class TrainedNoiseScore : INoiseScore, IDisposable
     private readonly double _scale;
     private readonly double[] _offset;
     private readonly IDisposable? _owned;
+    private readonly Tensor _offsetTensor;     // b as (1, C, 1, 1) float64, host
+    private readonly DeviceCopies _devices = new();
 
     /// <param name="score">the noise model's score in its units e.</param>
     /// <param name="sde">the noise model's SDE.</param>
@@ -42,6 +44,7 @@ public sealed class TrainedNoiseScore : INoiseScore, IDisposable
         _offset = offset;
         Description = description;
         _owned = owned;
+        _offsetTensor = torch.FromArray(offset, 1, offset.Length, 1, 1).DetachFromDisposeScope();
     }
 
     /// <summary>A trained noise model (owned: disposed with the result). Its normalisation must be linear with one scale for all channels.</summary>
@@ -60,18 +63,23 @@ public sealed class TrainedNoiseScore : INoiseScore, IDisposable
     public long[] Shape { get; }
     public string Description { get; }
 
-    public Tensor Score(Tensor v, double mu, double sigma)
+    public Tensor Score(Tensor v, Tensor mu, Tensor sigma)
     {
         using var scope = torch.NewDisposeScope();
-        double ratio = _scale * sigma / mu;
-        double t = ratio > 0 ? TimeGrids.TimeOfNoiseRatio(_sde, ratio) : _sde.Epsilon;
-        double c = _sde.Mu(t) / mu;
-        var offset = torch.FromArray(_offset.Select(o => (float)(o * mu)).ToArray(), 1, _offset.Length, 1, 1).To(v.Device, v.DType);
-        var w = v.Mul(_scale).Add(offset).Mul(c);
-        var tt = torch.Full([v.Size(0)], t, v.DType, v.Device);
-        var s = _score.Score(w, tt);
-        return s.Mul(c * _scale).MoveToOuterDisposeScope();
+        var mu64 = mu.To(DType.Float64);
+        var ratio = sigma.To(DType.Float64).Mul(_scale).Div(mu64);
+        var t = _sde.TimeOfNoiseRatio(ratio);                           // the noise model's time, (B,) float64
+        var c = _sde.Mu(t).Div(mu64);
+        var offset = _devices.On(_offsetTensor, v).Mul(mu64.Reshape(-1, 1, 1, 1));   // b mu, (B, C, 1, 1) float64
+        var w = v.Mul(_scale).Add(offset.To(v.DType)).Mul(PerSample.Broadcast(c, v));
+        var s = _score.Score(w, t.To(v.DType));
+        return s.Mul(PerSample.Broadcast(c.Mul(_scale), v)).MoveToOuterDisposeScope();
     }
 
-    public void Dispose() => _owned?.Dispose();
+    public void Dispose()
+    {
+        _devices.Dispose();
+        _offsetTensor.Dispose();
+        _owned?.Dispose();
+    }
 }

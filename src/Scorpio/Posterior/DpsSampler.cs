@@ -35,30 +35,27 @@ public static class DpsSampler
         Tensor? weights, double zeta, SampleNoise noise, bool denoise = true, Action<SamplerStep>? callback = null)
     {
         if (!(zeta >= 0) || !double.IsFinite(zeta)) throw new ArgumentException($"the DPS step size zeta must be >= 0 (got {zeta})");
-        var current = xT.Clone();
         // y and W on the sampling device and dtype once, not per step.
         using var y4 = observation.Dim == 3 ? observation.Unsqueeze(0) : observation.Alias();
         using var y = y4.To(xT.Device, xT.DType);
         using var w = weights?.To(xT.Device, xT.DType);
-        for (int i = 0; i + 1 < grid.Length; i++)
+        var f = EvaluationCounter.Wrap(prior);
+        int updates = grid.Length - 1 + (denoise ? 1 : 0);
+        var current = SamplerLoop.Run(grid, xT, f, (x, i) =>
         {
-            double t = grid[i], dt = grid[i + 1] - t;
-            Tensor next;
-            using (torch.NewDisposeScope())
-            {
-                var (score, gradient) = ResidualGradient(prior, sde, current, t, a, y, w);
-                var z = noise.RandnLike(current);
-                Tensor drift;
-                using (torch.NoGrad()) drift = ProbabilityFlow.ReverseSdeDrift(sde, current, score, t);
-                var stepped = current.Add(drift, dt).Add(z, sde.Diffusion(t) * Math.Sqrt(-dt));
-                next = stepped.Sub(gradient, 2 * zeta).MoveToOuterDisposeScope();
-            }
-            current.Dispose();
-            current = next;
-            callback?.Invoke(new SamplerStep(i + 1, grid.Length - 1 + (denoise ? 1 : 0), grid[i + 1], i + 1));
-        }
+            double t = grid[i], s = grid[i + 1];
+            var (score, gradient) = ResidualGradient(f, sde, x, t, a, y, w);
+            var z = noise.RandnLike(x);
+            var stepped = ReverseSdeStep.Apply(sde, x, score, t, s, z);
+            return stepped.Sub(gradient, 2 * zeta);
+        }, callback is null ? null : step => callback(step with { Steps = updates }));
         if (!denoise) return current;
-        using (current) return Denoiser.Tweedie(prior, sde, current, grid[^1]);
+        using (current)
+        {
+            var denoised = Denoiser.Tweedie(f, sde, current, grid[^1]);
+            callback?.Invoke(new SamplerStep(updates, updates, 0, f.Count));
+            return denoised;
+        }
     }
 
     /// <summary>The prior score at x (detached) and grad_x sum_b ||r_b|| through the network and the operator (y and weights on x's device and dtype).</summary>

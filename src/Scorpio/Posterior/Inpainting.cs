@@ -14,7 +14,8 @@ namespace Scorpio.Posterior;
 /// by resampling: the steps are taken in blocks of <c>jump</c> steps; each block is run R = <c>resample</c> times, and
 /// between runs x is re-noised from the block's end back to its start with the forward transition, which lets the filled
 /// region equilibrate with its surroundings at every noise level (RePaint's defaults: jump 10, R 10). At the end the unknown pixels get Tweedie's denoising and the known pixels are set
-/// to the observation. The reverse step is DDPM's ancestral step (see <see cref="ReverseStep"/>). Works in the prior's normalised units.
+/// to the observation. The reverse step is DDPM's ancestral step (<see cref="AncestralStep"/>), the jump back the forward transition
+/// (<see cref="Sde.Transition"/>). Works in the prior's normalised units.
 /// </summary>
 public static class Inpainting
 {
@@ -50,8 +51,8 @@ public static class Inpainting
         var knownMean = y.Mul(m).Sum().Div(m.ExpandAs(y).Sum().Clamp(1.0));
         var filled = y.Mul(m).Add(unknown.Mul(knownMean));
         var shape = new long[] { count, y.Size(1), y.Size(2), y.Size(3) };
-        var start = ForwardSample(sde, filled.Expand(shape), grid[0], noise);
-        var current = start.DetachFromDisposeScope();
+        var f = EvaluationCounter.Wrap(prior);
+        var current = ForwardSample(sde, filled.Expand(shape), grid[0], noise).DetachFromDisposeScope();
         int steps = grid.Length - 1;
         int updates = steps * resample;
         int done = 0;
@@ -65,18 +66,19 @@ public static class Inpainting
                     Tensor next;
                     using (torch.NewDisposeScope())
                     {
-                        var stepped = ReverseStep(prior, sde, current, grid[i], grid[i + 1], noise);
+                        var stepped = AncestralStep.Apply(f, sde, current, grid[i], grid[i + 1], noise);
                         var observed = ForwardSample(sde, y.Expand(shape), grid[i + 1], noise);
                         next = observed.Mul(m).Add(stepped.Mul(unknown)).MoveToOuterDisposeScope();
                     }
                     current.Dispose();
                     current = next.DetachFromDisposeScope();
-                    callback?.Invoke(new SamplerStep(++done, updates + 1, grid[i + 1], done));
+                    callback?.Invoke(new SamplerStep(++done, updates + 1, grid[i + 1], f.Count));
                 }
                 if (r + 1 < resample)
                 {
                     // Jump back: the forward transition from the block's end to its start.
-                    var renoised = Renoise(sde, current, grid[end], grid[block], noise).DetachFromDisposeScope();
+                    using var z = noise.RandnLike(current);
+                    var renoised = sde.Transition(current, grid[end], grid[block], z).DetachFromDisposeScope();
                     current.Dispose();
                     current = renoised;
                 }
@@ -84,47 +86,17 @@ public static class Inpainting
         }
         using (current)
         {
-            var denoised = Denoiser.Tweedie(prior, sde, current, grid[^1]);
+            var denoised = Denoiser.Tweedie(f, sde, current, grid[^1]);
             var result = y.Expand(shape).Mul(m).Add(denoised.Mul(unknown));
-            callback?.Invoke(new SamplerStep(updates + 1, updates + 1, 0, done + 1));
+            callback?.Invoke(new SamplerStep(updates + 1, updates + 1, 0, f.Count));
             return result.MoveToOuterDisposeScope();
         }
     }
 
-    /// <summary>x_t = mu(t) x0 + sigma(t) z.</summary>
+    /// <summary>x_t = mu(t) x0 + sigma(t) z with a fresh z.</summary>
     internal static Tensor ForwardSample(Sde sde, Tensor x0, double t, SampleNoise noise)
     {
         using var z = noise.RandnLike(x0);
-        using var scaled = x0.Mul(sde.Mu(t));
-        return scaled.Add(z, sde.Sigma(t));
-    }
-
-    /// <summary>
-    /// One ancestral step from t to s &lt; t (DDPM's posterior q(x_s | x_t, x0_hat) with Tweedie's x0_hat): stable at low noise,
-    /// where an Euler-Maruyama step on the stiff score overshoots, and the natural inverse of <see cref="Renoise"/>, which
-    /// RePaint's resampling relies on. With sigma_{t|s}^2 = sigma_t^2 - (mu_t/mu_s)^2 sigma_s^2:
-    /// mean = mu_s sigma_{t|s}^2/sigma_t^2 x0_hat + (mu_t/mu_s) sigma_s^2/sigma_t^2 x_t, variance = sigma_s^2 sigma_{t|s}^2/sigma_t^2.
-    /// </summary>
-    internal static Tensor ReverseStep(IScoreFunction score, Sde sde, Tensor x, double t, double s, SampleNoise noise)
-    {
-        using var noGrad = torch.NoGrad();
-        double muT = sde.Mu(t), sigT = sde.Sigma(t), muS = sde.Mu(s), sigS = sde.Sigma(s);
-        double ratio = muT / muS;
-        double condVar = Math.Max(sigT * sigT - ratio * ratio * sigS * sigS, 0);
-        using var x0 = Denoiser.Tweedie(score, sde, x, t);
-        using var a = x0.Mul(muS * condVar / (sigT * sigT));
-        using var mean = a.Add(x, ratio * sigS * sigS / (sigT * sigT));
-        using var z = noise.RandnLike(x);
-        return mean.Add(z, Math.Sqrt(sigS * sigS * condVar / (sigT * sigT)));
-    }
-
-    /// <summary>The forward transition from time s to t &gt; s: x_t = (mu_t/mu_s) x_s + sqrt(sigma_t^2 - (mu_t/mu_s)^2 sigma_s^2) z.</summary>
-    internal static Tensor Renoise(Sde sde, Tensor x, double s, double t, SampleNoise noise)
-    {
-        double ratio = sde.Mu(t) / sde.Mu(s);
-        double variance = Math.Max(Math.Pow(sde.Sigma(t), 2) - ratio * ratio * Math.Pow(sde.Sigma(s), 2), 0);
-        using var z = noise.RandnLike(x);
-        using var scaled = x.Mul(ratio);
-        return scaled.Add(z, Math.Sqrt(variance));
+        return sde.Perturb(x0, t, z);
     }
 }

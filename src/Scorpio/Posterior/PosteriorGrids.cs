@@ -14,14 +14,11 @@ public static class PosteriorGrids
     {
         if (points < 1) throw new ArgumentException($"a time grid needs at least one point (got {points})");
         start = Math.Clamp(start, sde.Epsilon, sde.T);
-        var t = new List<double>();
-        for (int i = 0; i < points; i++)
-        {
-            double ti = points == 1 ? start : start + (sde.Epsilon - start) * i / (points - 1);
-            if (sde is DdpmSde ddpm) ti = ddpm.TimeOf(ddpm.Index(ti));
-            if (t.Count == 0 || ti < t[^1]) t.Add(ti);
-        }
-        return t.ToArray();
+        var t = new double[points];
+        for (int i = 0; i < points; i++) t[i] = points == 1 ? start : start + (sde.Epsilon - start) * i / (points - 1);
+        var onSteps = sde.Discretise(t);
+        // A start at epsilon leaves one point, not a grid that stands still.
+        return onSteps.Where((ti, i) => i == 0 || ti < onSteps[i - 1]).ToArray();
     }
 
     /// <summary>

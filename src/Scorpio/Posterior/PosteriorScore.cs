@@ -7,9 +7,8 @@ namespace Scorpio.Posterior;
 
 /// <summary>
 /// grad_x log p_t(x_t | y) = grad_x log p_t(x_t) + grad_x log p_t(y | x_t) (Bayes; seed 000 eq. 3): a prior score
-/// (a trained <see cref="Training.ScoreModel"/> or an analytic one) plus a likelihood score, as an
-/// <see cref="IScoreFunction"/> so every sampler samples the posterior unchanged. Batch items with different
-/// times are evaluated one by one (samplers normally pass one time for the whole batch).
+/// (a trained <see cref="Models.ScoreModel"/> or an analytic one) plus a likelihood score, as an
+/// <see cref="IScoreFunction"/> so every sampler samples the posterior unchanged. Each batch item may have its own time.
 /// </summary>
 public sealed class PosteriorScore(IScoreFunction prior, ILikelihood likelihood) : IScoreFunction
 {
@@ -24,27 +23,9 @@ public sealed class PosteriorScore(IScoreFunction prior, ILikelihood likelihood)
 
     public Tensor Score(Tensor x, Tensor t)
     {
-        var times = t.ToDoubleArray();
         Evaluations++;
-        if (times.All(v => v == times[0])) return Combine(x, t, times[0]);
-        var parts = new Tensor[times.Length];
-        try
-        {
-            for (int i = 0; i < times.Length; i++)
-            {
-                using var xi = x.Narrow(0, i, 1);
-                using var ti = t.Narrow(0, i, 1);
-                parts[i] = Combine(xi, ti, times[i]);
-            }
-            return torch.Cat(parts, 0);
-        }
-        finally { foreach (var p in parts) p?.Dispose(); }
-    }
-
-    private Tensor Combine(Tensor x, Tensor t, double time)
-    {
         using var prior = Prior.Score(x, t);
-        using var likelihood = Likelihood.Score(x, time);
+        using var likelihood = Likelihood.Score(x, t);
         return prior.Add(likelihood, LikelihoodWeight);
     }
 }

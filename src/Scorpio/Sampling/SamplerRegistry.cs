@@ -11,7 +11,7 @@ namespace Scorpio.Sampling;
 /// ode-rk4 18 karras (69), edm-heun 18 karras (35, as EDM on CIFAR-10), ddpm 1000 uniform (1000, the trained DDPM chain),
 /// ddim 50 uniform (50), dpm-solver++2m 25 log-sigma (25). For <see cref="EdmSde"/>, where time is the noise level,
 /// a uniform grid would be uniform in sigma (far too coarse at low noise), so a "uniform" default becomes "karras"
-/// (an explicit <see cref="SamplerOptions.Grid"/> is always honoured).
+/// (<see cref="Sde.DefaultGrid"/>; an explicit <see cref="SamplerOptions.Grid"/> is always honoured).
 /// </summary>
 public static class SamplerRegistry
 {
@@ -49,7 +49,7 @@ public static class SamplerRegistry
     /// <summary>The kind of time grid a sampler will use: the option, else its default (karras for EDM instead of uniform).</summary>
     public static string GridKind(SamplerDefinition sampler, Sde sde, SamplerOptions options)
     {
-        string kind = options.Grid ?? (sde is EdmSde && sampler.DefaultGrid == "uniform" ? "karras" : sampler.DefaultGrid);
+        string kind = options.Grid ?? sde.DefaultGrid(sampler.DefaultGrid);
         if (!TimeGrids.Names.Contains(kind)) throw new UserInputException($"unknown time grid '{kind}'; choose one of: {string.Join(", ", TimeGrids.Names)}");
         return kind;
     }
@@ -65,7 +65,7 @@ public static class SamplerRegistry
     /// <summary>
     /// Runs <paramref name="sampler"/> from <paramref name="xT"/> (a draw of the prior at T) and, with
     /// <see cref="SamplerOptions.Denoise"/>, finishes with Tweedie's step. Works in normalised units; returns a new tensor.
-    /// The callback sees every update, the denoising step included, with the evaluation count so far.
+    /// The callback sees every update, the denoising step included, with the evaluations counted so far.
     /// </summary>
     public static Tensor Sample(SamplerDefinition sampler, IScoreFunction score, Sde sde, Tensor xT, SampleNoise noise,
         SamplerOptions? options = null, Action<SamplerStep>? callback = null)
@@ -73,20 +73,14 @@ public static class SamplerRegistry
         options ??= new SamplerOptions();
         var grid = Grid(sampler, sde, options);
         int updates = grid.Length - 1 + (options.Denoise ? 1 : 0);
-        long nfe = 0;
-        Action<SamplerStep>? inner = callback is null ? null : s => { nfe = s.Nfe; callback(s with { Steps = updates }); };
-        var x = sampler.Run(score, sde, grid, xT, noise, options, inner);
+        var f = EvaluationCounter.Wrap(score);
+        var x = sampler.Run(f, sde, grid, xT, noise, options, callback is null ? null : s => callback(s with { Steps = updates }));
         if (!options.Denoise) return x;
-        if (callback is null) nfe = sampler.Nfe(grid.Length, options) - 1;
-        try
+        using (x)
         {
-            var denoised = Denoiser.Tweedie(score, sde, x, grid[^1]);
-            callback?.Invoke(new SamplerStep(updates, updates, 0, nfe + 1));
+            var denoised = Denoiser.Tweedie(f, sde, x, grid[^1]);
+            callback?.Invoke(new SamplerStep(updates, updates, 0, f.Count));
             return denoised;
-        }
-        finally
-        {
-            x.Dispose();
         }
     }
 

@@ -6,8 +6,8 @@ namespace Scorpio.Sampling;
 /// Decreasing time grids t_0 = T &gt; t_1 &gt; ... &gt; t_{K-1} = epsilon for the samplers. Every grid is a grid
 /// of SDE times; the Karras and log-sigma grids are laid out in the noise level sigma(t)/mu(t) of x/mu
 /// (a variance-exploding process for every SDE) and mapped back to times, so they mean the same thing
-/// for VE, VP, EDM and DDPM. For <see cref="DdpmSde"/> every point is snapped to a discrete step and
-/// repeated steps are dropped, so a grid may come back shorter than asked for.
+/// for VE, VP, EDM and DDPM. Every grid is finally put on the SDE's own times (<see cref="Sde.Discretise"/>: DDPM snaps
+/// points to its steps and drops repeats, so a grid may come back shorter than asked for).
 /// </summary>
 public static class TimeGrids
 {
@@ -39,17 +39,17 @@ public static class TimeGrids
     public static double[] Karras(Sde sde, int points, double rho = 7.0)
     {
         CheckPoints(points);
-        var sigmas = KarrasSigmas(SamplerMath.NoiseRatio(sde, sde.Epsilon), SamplerMath.NoiseRatio(sde, sde.T), points, rho);
-        return Finish(sde, sigmas.Select(s => TimeOfNoiseRatio(sde, s)).ToArray());
+        var sigmas = KarrasSigmas(sde.NoiseRatio(sde.Epsilon), sde.NoiseRatio(sde.T), points, rho);
+        return Finish(sde, sigmas.Select(sde.TimeOfNoiseRatio).ToArray());
     }
 
     /// <summary>Noise levels evenly spaced in log(sigma/mu) (uniform in log-SNR, as DPM-Solver's "logSNR"), mapped to times.</summary>
     public static double[] LogSigma(Sde sde, int points)
     {
         CheckPoints(points);
-        double lo = Math.Log(SamplerMath.NoiseRatio(sde, sde.Epsilon)), hi = Math.Log(SamplerMath.NoiseRatio(sde, sde.T));
+        double lo = Math.Log(sde.NoiseRatio(sde.Epsilon)), hi = Math.Log(sde.NoiseRatio(sde.T));
         var t = new double[points];
-        for (int i = 0; i < points; i++) t[i] = TimeOfNoiseRatio(sde, Math.Exp(points == 1 ? hi : hi + (lo - hi) * i / (points - 1)));
+        for (int i = 0; i < points; i++) t[i] = sde.TimeOfNoiseRatio(Math.Exp(points == 1 ? hi : hi + (lo - hi) * i / (points - 1)));
         return Finish(sde, t);
     }
 
@@ -65,43 +65,16 @@ public static class TimeGrids
         return s;
     }
 
-    /// <summary>
-    /// The time at which sigma(t)/mu(t) equals <paramref name="ratio"/>, clamped to [epsilon, T]: exact for EDM
-    /// (t = sigma) and VE, bisection otherwise (sigma/mu increases with t for every SDE here).
-    /// </summary>
-    public static double TimeOfNoiseRatio(Sde sde, double ratio)
-    {
-        double t = sde switch
-        {
-            EdmSde => ratio,
-            VeSde ve => Math.Log(ratio / ve.SigmaMin) / Math.Log(ve.SigmaMax / ve.SigmaMin),
-            _ => ratio >= SamplerMath.NoiseRatio(sde, sde.T) ? sde.T
-                : ratio <= SamplerMath.NoiseRatio(sde, sde.Epsilon) ? sde.Epsilon
-                : sde.TimeForNoiseRatio(ratio),
-        };
-        return Math.Clamp(t, sde.Epsilon, sde.T);
-    }
-
     private static void CheckPoints(int points)
     {
         if (points < 1) throw new ArgumentException($"a time grid needs at least one point (got {points})");
     }
 
-    // End points exactly T and epsilon (bisection and pow leave ~1e-16 errors); DDPM snapped to its steps.
+    // End points exactly T and epsilon (bisection and pow leave ~1e-16 errors), then on the SDE's own steps.
     private static double[] Finish(Sde sde, double[] t)
     {
         t[0] = sde.T;
         if (t.Length > 1) t[^1] = sde.Epsilon;
-        if (sde is DdpmSde ddpm)
-        {
-            var steps = new List<double>();
-            foreach (var ti in t)
-            {
-                double snapped = ddpm.TimeOf(ddpm.Index(ti));
-                if (steps.Count == 0 || snapped < steps[^1]) steps.Add(snapped);
-            }
-            return steps.ToArray();
-        }
-        return t;
+        return sde.Discretise(t);
     }
 }

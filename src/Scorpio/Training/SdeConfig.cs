@@ -37,12 +37,18 @@ public sealed record SdeConfig
     /// <summary>Builds the SDE (VE needs <see cref="SigmaMax"/> resolved first).</summary>
     public Sde Build() => Name switch
     {
-        "ve" => new VeSde(SigmaMin ?? 0.01, SigmaMax ?? throw new InvalidOperationException("VE sigma_max is not set: fit it from the data first (Trainer does) or give sde.sigmaMax")),
+        "ve" => new VeSde(SigmaMin ?? 0.01, SigmaMax ?? throw new UserInputException("sde.sigmaMax is not set for this VE model: config.json must hold it (training fits it from the data; give it with --config or retrain)")),
         "vp" => new VpSde(BetaMin, BetaMax),
         "vp-cosine" or "cosine" => new CosineVpSde(),
         "subvp" => new SubVpSde(BetaMin, BetaMax),
-        "edm" => new EdmSde(SigmaMin ?? 0.002, SigmaMax ?? 80.0, SigmaData) { PMean = PMean, PStd = PStd },
-        "ddpm" => new DdpmSde(Steps, Schedule),
-        _ => throw new UserInputException($"unknown SDE '{Name}': use one of {string.Join(", ", Names)}"),
+        "edm" => BuildEdm(),
+        "ddpm" => BuildDdpm(),
+        _ => throw new UserInputException($"unknown SDE '{Name}' (sde.name): use one of {string.Join(", ", Names)}"),
     };
+
+    /// <summary>EDM's SDE with this configuration's noise range (0.002 to 80 by default).</summary>
+    public EdmSde BuildEdm() => new(SigmaMin ?? 0.002, SigmaMax ?? 80.0);
+
+    /// <summary>The discrete DDPM chain with this configuration's steps and schedule.</summary>
+    public DdpmSde BuildDdpm() => new(Steps, Schedule);
 }

@@ -35,7 +35,12 @@ public static class Trainer
                 config = RunConfigResolver.ResolveSigmaMax(config, normalised);
                 if (config.Sde.Name == "ve") monitor?.Note(string.Create(CultureInfo.InvariantCulture, $"VE sigma_max = {config.Sde.SigmaMax:G6} (largest distance between training samples)"));
             }
-            config = config with { Training = config.Training with { Loss = options.Loss?.Name ?? config.Training.Loss ?? TrainingLosses.DefaultFor(config.Sde.Name) } };
+            if (options.Loss is null && config.Training.Loss is null)
+            {
+                using var kind = Models.Parametrisation.For(config.Sde, config.Network.Embedding);
+                config = config with { Training = config.Training with { Loss = kind.DefaultLoss } };
+            }
+            else config = config with { Training = config.Training with { Loss = options.Loss?.Name ?? config.Training.Loss } };
             folder.WriteConfig(config);
             return Loop(options, folder, config, normalised, clock, cancel);
         }
@@ -100,7 +105,7 @@ public static class Trainer
         using var initRng = new Generator(seed);
         using var model = ScoreModel.Create(config, o.Device, initRng);
         model.Network.Train();
-        var loss = o.Loss ?? TrainingLosses.Create(t.Loss!, config.Sde.Name);
+        var loss = o.Loss ?? TrainingLosses.Create(t.Loss!, model.Parametrisation);
         using var optimizer = t.Optimizer == "adamw"
             ? new AdamW(model.Network.NamedParameters(), t.Lr, t.Beta1, t.Beta2, t.AdamEps, t.WeightDecay)
             : new Adam(model.Network.NamedParameters(), t.Lr, t.Beta1, t.Beta2, t.AdamEps, t.WeightDecay);

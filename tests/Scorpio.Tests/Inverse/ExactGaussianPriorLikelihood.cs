@@ -13,8 +13,12 @@ internal sealed class ExactGaussianPriorLikelihood(LinearGaussianProblem problem
 {
     public ForwardOperator Operator => problem.Operator;
 
-    public Tensor Score(Tensor x, double t)
+    public Tensor Score(Tensor x, Tensor times)
     {
+        // The closed form is built per time on the host (a test helper may read t; samplers pass one time per batch).
+        var all = times.ToDoubleArray();
+        double t = all[0];
+        if (all.Any(v => v != t)) throw new ArgumentException("the exact Gaussian likelihood takes one time for the whole batch");
         using var scope = torch.NewDisposeScope();
         var (p, q) = problem.ExactScore(t);
         var flat = x.To(DType.Float64).Reshape(x.Size(0), -1);

@@ -1,4 +1,5 @@
 using Scorpio.Diffusion;
+using Scorpio.Torch;
 
 namespace Scorpio.Tests.Inverse;
 
@@ -10,4 +11,7 @@ internal sealed class FixedSde(double mu, double sigma) : Sde
     public override double Sigma(double t) => sigma;
     public override double DriftCoefficient(double t) => 0;
     public override double Diffusion(double t) => 0;
+    public override Tensor Mu(Tensor t) => torch.Full(t.Shape, mu, DType.Float64, t.Device);
+    public override Tensor Sigma(Tensor t) => torch.Full(t.Shape, sigma, DType.Float64, t.Device);
+    public override Tensor TimeOfNoiseRatio(Tensor ratio) => throw new NotSupportedException("a fixed (mu, sigma) has no time axis");
 }

@@ -34,8 +34,10 @@ internal sealed class StripeCosmicRayNoise(long[] shape, double stripe = 0.3, do
         return stripes.Add(reads).Add(rays).To(DType.Float32).MoveToOuterDisposeScope();
     }
 
-    public Tensor Score(Tensor v, double mu, double sigma)
+    public Tensor Score(Tensor v, Tensor muPerSample, Tensor sigmaPerSample)
     {
+        // The quadrature is set up for one (mu, sigma): a test helper may read them (samplers pass one time per batch).
+        double mu = muPerSample.ToDoubleArray()[0], sigma = sigmaPerSample.ToDoubleArray()[0];
         using var scope = torch.NewDisposeScope();
         var x = v.To(DType.Float64).Unsqueeze(1);                          // (B, 1, C, H, W)
         var nodes = Enumerable.Range(0, Nodes).Select(k => -6 * stripe + 12 * stripe * k / (Nodes - 1)).ToArray();

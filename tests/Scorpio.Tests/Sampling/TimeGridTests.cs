@@ -89,7 +89,7 @@ public class TimeGridTests
         {
             double t = sde.Epsilon + f * (sde.T - sde.Epsilon);
             double ratio = sde.Sigma(t) / sde.Mu(t);
-            Assert.Equal(t, TimeGrids.TimeOfNoiseRatio(sde, ratio), 1e-9);
+            Assert.Equal(t, sde.TimeOfNoiseRatio(ratio), 1e-9);
         }
     }
 

@@ -54,7 +54,7 @@ public class GaussianMixtureTrainingTests(Xunit.Abstractions.ITestOutputHelper o
         using var rng = new Generator(99);
         foreach (var ratio in new[] { 0.3, 1.0, 3.0 })
         {
-            double t = model.Sde.TimeForNoiseRatio(ratio);
+            double t = model.Sde.TimeOfNoiseRatio(ratio);
             if (model.Sde is DdpmSde ddpm) t = ddpm.TimeOf(ddpm.Index(t));
             using var scope = torch.NewDisposeScope();
             // Points from p_t: x = mu x0 + sigma z with x0 from the mixture.

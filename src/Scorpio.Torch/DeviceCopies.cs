@@ -1,12 +1,11 @@
-using Scorpio.Torch;
 
-namespace Scorpio.Likelihoods;
+namespace Scorpio.Torch;
 
 /// <summary>
 /// Copies of host tensors on other devices (and dtypes), made once and kept (the likelihoods hold float64 constants on the
 /// CPU and are called with batches on the sampling device). Copies are detached from dispose scopes and freed by <see cref="Dispose"/>.
 /// </summary>
-internal sealed class DeviceCopies : IDisposable
+public sealed class DeviceCopies : IDisposable
 {
     private readonly Dictionary<(Tensor, Device, DType), Tensor> _copies = new();
 
