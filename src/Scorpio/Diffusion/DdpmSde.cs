@@ -12,7 +12,7 @@ public sealed class DdpmSde : Sde, IDisposable
 {
     // Host tables for the tensor coefficients, made on first use (host-only users never allocate them).
     private Tensor? _alphaBars;       // (N,) float64: alpha_bar_i
-    private Tensor? _noiseRatios;     // (N,) float64: sqrt((1 - abar_i) / abar_i), increasing
+    private Tensor? _noiseRatios;     // (N,) float64: sigma_i / mu_i = sqrt(1 - abar_i) / sqrt(abar_i), increasing
     private readonly DeviceCopies _devices = new();
 
     public int Steps { get; }
@@ -98,7 +98,7 @@ public sealed class DdpmSde : Sde, IDisposable
     {
         using var scope = torch.NewDisposeScope();
         var r = Float64(ratio);
-        var index = torch.SearchSorted(_devices.On(Table(ref _noiseRatios, AlphaBars.Select(ab => Math.Sqrt((1 - ab) / ab)).ToArray()), r), r).Clamp(0, Steps - 1);
+        var index = torch.SearchSorted(_devices.On(Table(ref _noiseRatios, AlphaBars.Select(ab => Math.Sqrt(1 - ab) / Math.Sqrt(ab)).ToArray()), r), r).Clamp(0, Steps - 1);
         return TimeOf(index).MoveToOuterDisposeScope();
     }
 

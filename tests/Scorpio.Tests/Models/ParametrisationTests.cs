@@ -4,7 +4,7 @@ using Scorpio.Torch;
 using Scorpio.Training;
 using Scorpio.Models;
 
-namespace Scorpio.Tests.Training;
+namespace Scorpio.Tests.Models;
 
 /// <summary>ScoreModel turns network outputs into scores exactly as its documentation states, per SDE.</summary>
 public class ParametrisationTests
