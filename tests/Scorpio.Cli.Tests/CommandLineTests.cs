@@ -73,7 +73,7 @@ public class CommandLineTests
     [Theory]
     [InlineData("--zeta", "-1", "--zeta must be >= 0")]
     [InlineData("--scale", "0", "--scale must be a positive")]
-    [InlineData("--batch", "0", "--batch must be positive")]
+    [InlineData("--batch", "0", "--batch must be at least 1")]
     [InlineData("--prior-samples", "-3", "--prior-samples must be >= 0")]
     [InlineData("--aperture", "-5", "--aperture must be a positive")]
     public void OutOfRangePosteriorSettingsNameTheirFlag(string flag, string value, string expected)

@@ -1,6 +1,7 @@
 using Scorpio.Astro;
 using Scorpio.Diffusion;
 using Scorpio.Operators;
+using Scorpio.Sampling;
 using Scorpio.Torch;
 
 namespace Scorpio.Likelihoods;
@@ -21,7 +22,6 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
     private readonly Tensor? _mask;
     private readonly Sde _sde;
     private readonly INoiseScore _noise;
-    private readonly Generator? _rng;
     private readonly int _splits;
     private readonly DeviceCopies _devices = new();
 
@@ -29,22 +29,21 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
     /// <param name="observation">y (C', H', W') or (1, C', H', W'), observation units.</param>
     /// <param name="noise">the noise score (learned or analytic), in observation units.</param>
     /// <param name="sde">the prior's SDE.</param>
-    /// <param name="residual">exact (default) or annealed residuals; annealing needs <paramref name="rng"/>.</param>
-    /// <param name="rng">draws the annealing noise (annealed residuals only).</param>
+    /// <param name="residual">exact (default) or annealed residuals; annealing needs <paramref name="residualNoise"/> (or <see cref="ResidualNoise"/>).</param>
+    /// <param name="residualNoise">draws the annealing noise (annealed residuals only).</param>
     /// <param name="mask">0/1 mask (C', H', W') of observed pixels, or null.</param>
     /// <param name="perturbationScale">factor between <paramref name="a"/> and the operator the noise score was built for:
     /// with A' = A o diag(p) (the prior's normalisation, <see cref="Posterior.PriorUnits"/>), sigma A' z = (p sigma) A z, so the
     /// noise score is asked for sigma(t) p. 1 when the noise score was built for <paramref name="a"/> itself.</param>
     public SlicLikelihood(ForwardOperator a, Tensor observation, INoiseScore noise, Sde sde,
-        SlicResidual residual = SlicResidual.Exact, Generator? rng = null, Tensor? mask = null, double perturbationScale = 1.0)
+        SlicResidual residual = SlicResidual.Exact, SampleNoise? residualNoise = null, Tensor? mask = null, double perturbationScale = 1.0)
     {
         PerturbationScale = perturbationScale;
         Operator = a;
         _sde = sde;
         _noise = noise;
         Residual = residual;
-        _rng = rng;
-        if (residual == SlicResidual.Annealed && rng is null) throw new ArgumentException("annealed residuals need a random generator");
+        ResidualNoise = residualNoise;
         _y = ObservationTensor.Prepare(observation, a.OutputShape);
         if (mask is not null)
         {
@@ -63,6 +62,15 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
 
     public ForwardOperator Operator { get; }
     public SlicResidual Residual { get; }
+
+    /// <summary>
+    /// Draws the annealing noise of <see cref="SlicResidual.Annealed"/> residuals: set it to the batch's per-sample
+    /// generators (on a stream of their own) before each batch, so residual k's noise belongs to sample k.
+    /// </summary>
+    public SampleNoise? ResidualNoise { get; set; }
+
+    private Tensor AnnealingDraw(Tensor like) =>
+        (ResidualNoise ?? throw new InvalidOperationException("annealed residuals draw noise: set ResidualNoise before sampling")).RandnLike(like);
     public double PerturbationScale { get; }
 
     public Tensor Score(Tensor x, Tensor t)
@@ -91,7 +99,7 @@ public sealed class SlicLikelihood : ILikelihood, IDisposable
             var muB = PerSample.Broadcast(mu, adx);
             Tensor eta = Residual == SlicResidual.Exact
                 ? y.Mul(muB).Sub(adx)
-                : y.Sub(adx).Mul(muB).Add(torch.RandnLike(adx, _rng!).Mul(PerSample.Broadcast(sigma, adx)));
+                : y.Sub(adx).Mul(muB).Add(AnnealingDraw(adx).Mul(PerSample.Broadcast(sigma, adx)));
             var mask = _mask is null ? null : _devices.Like(_mask, x);
             if (mask is not null) eta = eta.Mul(mask);
             var s = NoiseScore(eta, mu, sigma.Mul(PerturbationScale));

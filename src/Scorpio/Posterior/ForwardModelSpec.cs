@@ -5,10 +5,11 @@ using Scorpio.Torch;
 namespace Scorpio.Posterior;
 
 /// <summary>
-/// The forward model the CLI builds from flags, applied in this order to a model image of the prior's shape
-/// (C, H, W): resampling by <see cref="Scale"/> (apparent size or pixel scale; seed 002), convolution with the PSF on
-/// that grid, average pooling by <see cref="Pool"/> to the observed pixels (seed 003). Each step is optional; none
-/// gives the identity (denoising).
+/// The forward model of one exposure, applied in this order to a model image of the prior's shape (C, H, W):
+/// resampling by <see cref="Scale"/> (apparent size or pixel scale; Adam et al. 2022), a geometric warp by bilinear
+/// interpolation (a sub-pixel <see cref="Shift"/> of a dithered exposure, or a coordinate map <see cref="Warp"/> from its
+/// WCS; Adam et al. 2023), convolution with the PSF on that grid, average pooling by <see cref="Pool"/> to the observed
+/// pixels. Each step is optional; none gives the identity (denoising).
 /// </summary>
 public sealed record ForwardModelSpec
 {
@@ -25,6 +26,12 @@ public sealed record ForwardModelSpec
     public int Pool { get; init; } = 1;
     /// <summary>Resampling factor applied first (output/input pixels), or null.</summary>
     public double? Scale { get; init; }
+    /// <summary>Sub-pixel shift (dx, dy) of this exposure in model pixels: the model image is read at (x + dx, y + dy); or null.</summary>
+    public (double Dx, double Dy)? Shift { get; init; }
+    /// <summary>A coordinate map (2, H', W'): model x then y of every warped pixel (0-based pixel centres), or null; replaces <see cref="Shift"/>.</summary>
+    public Tensor? Warp { get; init; }
+    /// <summary>Where the coordinate map came from, for summaries.</summary>
+    public string? WarpSource { get; init; }
     /// <summary>FFT or direct convolution.</summary>
     public ConvolutionMethod Method { get; init; } = ConvolutionMethod.Fft;
 
@@ -33,6 +40,7 @@ public sealed record ForwardModelSpec
     {
         long h = modelShape[1], w = modelShape[2];
         if (Scale is double s) { h = Math.Max(1, (long)Math.Round(h * s)); w = Math.Max(1, (long)Math.Round(w * s)); }
+        if (Warp is not null) { h = Warp.Size(1); w = Warp.Size(2); }
         return [modelShape[0], h / Math.Max(1, Pool), w / Math.Max(1, Pool)];
     }
 
@@ -49,6 +57,13 @@ public sealed record ForwardModelSpec
                 var r = new Resampling(s, shape);
                 parts.Add(r);
                 shape = r.OutputShape;
+            }
+            if (Warp is not null || Shift is not null)
+            {
+                using var coordinates = Warp?.Alias() ?? ShiftCoordinates(shape, Shift!.Value);
+                var warp = new BilinearWarp(coordinates, shape);
+                parts.Add(warp);
+                shape = warp.OutputShape;
             }
             if (Psf is not null)
             {
@@ -92,12 +107,27 @@ public sealed record ForwardModelSpec
             $"{PriorSizeFor(observed[1])}x{PriorSizeFor(observed[2])} images.");
     }
 
+    /// <summary>The coordinate map of a constant shift on a grid of <paramref name="shape"/> (C, H, W): x + dx, y + dy.</summary>
+    private static Tensor ShiftCoordinates(long[] shape, (double Dx, double Dy) shift)
+    {
+        long h = shape[1], w = shape[2];
+        var c = new double[2 * h * w];
+        for (long i = 0; i < h; i++)
+            for (long j = 0; j < w; j++)
+            {
+                c[i * w + j] = j + shift.Dx;
+                c[h * w + i * w + j] = i + shift.Dy;
+            }
+        return torch.FromArray(c, 2, h, w);
+    }
+
     private long PriorSizeFor(long observed) => (long)Math.Round(observed * Math.Max(1, Pool) / (Scale ?? 1.0));
 
     public string Describe() =>
         string.Join(" -> ", new[]
         {
             Scale is double s && s != 1 ? $"resample({s:g4})" : null,
+            Warp is not null ? $"warp({WarpSource ?? "coordinate map"})" : Shift is { } d ? $"shift({d.Dx:g4}, {d.Dy:g4})" : null,
             Psf is not null ? $"psf({PsfSource ?? "given"}, supersample {PsfSupersample ?? Pool})" : null,
             Pool > 1 ? $"pool({Pool})" : null,
         }.Where(p => p is not null).DefaultIfEmpty("identity"));

@@ -1,25 +1,26 @@
+using Scorpio.Sampling;
 using Scorpio.Torch;
 
 namespace Scorpio.Posterior;
 
 /// <summary>The batch loop shared by <c>scorpio posterior</c>, <c>inpaint</c> and <c>transfer</c>.</summary>
-internal static class PosteriorBatches
+public static class PosteriorBatches
 {
     /// <summary>
     /// Draws <paramref name="count"/> samples in batches of at most <paramref name="batch"/> and concatenates them;
-    /// <paramref name="draw"/>(n, rng) returns n samples, and batch k gets a generator on <paramref name="device"/> seeded
-    /// <paramref name="seed"/> + k (so results do not depend on threads).
+    /// <paramref name="draw"/>(n, noise) returns n samples, and the batch of samples [s, s + n) draws from
+    /// <see cref="SampleNoise.PerSample"/>(seed, s, n, device, stream), so sample k is the same whatever the batch size.
     /// </summary>
-    public static Tensor Draw(int count, int batch, long seed, Device device, Func<int, Generator, Tensor> draw)
+    public static Tensor Draw(int count, int batch, long seed, Device device, Func<int, SampleNoise, Tensor> draw, int stream = 0)
     {
         var parts = new List<Tensor>();
         try
         {
-            for (int start = 0, k = 0; start < count; start += batch, k++)
+            for (int start = 0; start < count; start += batch)
             {
                 int n = Math.Min(batch, count - start);
-                using var rng = new Generator((ulong)(seed + k), device);
-                parts.Add(draw(n, rng).DetachFromDisposeScope());
+                using var noise = SampleNoise.PerSample(seed, start, n, device, stream);
+                parts.Add(draw(n, noise).DetachFromDisposeScope());
             }
             return torch.Cat(parts.ToArray(), 0);
         }

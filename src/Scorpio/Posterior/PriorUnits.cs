@@ -66,9 +66,12 @@ public sealed class PriorUnits
         return new PriorUnits(scale, offset);
     }
 
-    /// <summary>A' = A o diag(p): the forward model acting on normalised images (owns nothing of <paramref name="a"/>'s lifetime: compose disposes both).</summary>
+    /// <summary>
+    /// A' = A o diag(p): the forward model acting on normalised images, a new operator that uses <paramref name="a"/> without
+    /// owning it (dispose both).
+    /// </summary>
     public ForwardOperator Operator(ForwardOperator a) =>
-        Scale.All(s => s == 1.0) ? a : new Compose(new PixelScale(Scale, a.InputShape), a);
+        Scale.All(s => s == 1.0) ? new BorrowedOperator(a) : new Compose(new PixelScale(Scale, a.InputShape), new BorrowedOperator(a));
 
     /// <summary>y' = y - A(q) for y (C', H', W'); a new tensor (float64).</summary>
     public Tensor Observation(ForwardOperator a, Tensor y)

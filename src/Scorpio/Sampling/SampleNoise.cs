@@ -17,11 +17,13 @@ public sealed class SampleNoise : IDisposable
 {
     private readonly Generator? _shared;
     private readonly Generator[]? _perSample;
+    private readonly (long Seed, long First, Device Device) _origin;
 
-    private SampleNoise(Generator? shared, Generator[]? perSample)
+    private SampleNoise(Generator? shared, Generator[]? perSample, (long, long, Device) origin = default)
     {
         _shared = shared;
         _perSample = perSample;
+        _origin = origin;
     }
 
     /// <summary>One generator for the whole batch (not owned: disposing this object leaves it alive).</summary>
@@ -39,8 +41,15 @@ public sealed class SampleNoise : IDisposable
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"a batch holds at least one sample (got {count})");
         var generators = new Generator[count];
         for (int k = 0; k < count; k++) generators[k] = new Generator(SeedFor(seed, first + k, stream), device);
-        return new SampleNoise(null, generators);
+        return new SampleNoise(null, generators, (seed, first, device));
     }
+
+    /// <summary>
+    /// The same samples' generators on another <paramref name="stream"/> (per-sample mode; owned: dispose it), or this
+    /// object itself for a shared generator (not to be disposed separately).
+    /// </summary>
+    public SampleNoise Stream(int stream) =>
+        _perSample is null ? this : PerSample(_origin.Seed, _origin.First, _perSample.Length, _origin.Device, stream);
 
     /// <summary>
     /// The seed of sample <paramref name="index"/> of a run seeded <paramref name="seed"/>: SplitMix64 of the three numbers,
@@ -62,6 +71,9 @@ public sealed class SampleNoise : IDisposable
             return x ^ (x >> 31);
         }
     }
+
+    /// <summary>The device the draws are made on.</summary>
+    public Device Device => _shared?.Device ?? _origin.Device;
 
     /// <summary>Samples covered in per-sample mode, or null for a shared generator (any batch size).</summary>
     public int? Count => _perSample?.Length;

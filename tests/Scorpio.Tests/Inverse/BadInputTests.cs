@@ -124,8 +124,8 @@ public class BadInputTests
         using var prior = LinearGaussianSetup.Prior(new VpSde());
         using var obs = ObservationInput.FromImage(new ImageData(new float[64], 8, 8), null, "obs.fits");
         var model = new PriorModel(prior, prior.Sde, [1, 8, 8], PriorUnits.Identity(1), "gaussian");
-        var e = Assert.Throws<UserInputException>(() => PosteriorPipeline.Run(new PosteriorRequest { Prior = model, Observation = obs, OutDir = Path.GetTempPath() }));
-        Assert.Contains("--sigma", e.Message);
-        Assert.Contains("--noise-model", e.Message);
+        var e = Assert.Throws<InvalidSettingException>(() => InverseProblemBuilder.Build(new ProblemSpec { Exposures = [new ExposureSpec { Observation = obs }] }, model, Device.CPU));
+        Assert.Equal("sigma", e.Parameter);
+        Assert.Contains("noise model", e.Message);
     }
 }

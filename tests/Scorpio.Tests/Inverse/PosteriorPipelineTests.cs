@@ -60,10 +60,14 @@ public class PosteriorPipelineTests(ITestOutputHelper output)
         var notices = new List<string>();
         using var obs = ObservationInput.FromImage(new ImageData(data, 4, 4), Wcs(), "obs.fits", null, notices.Add);
         var dir = TestPaths.TempDir("posterior");
+        using var built = InverseProblemBuilder.Build(new ProblemSpec
+        {
+            Exposures = [new ExposureSpec { Observation = obs, Psf = psf, Pool = 2, Sigma = sigma }],
+        }, new PriorModel(prior, Sde, [1, 8, 8], units, "gaussian 8x8"), Device.CPU, notices.Add);
         var result = PosteriorPipeline.Run(new PosteriorRequest
         {
-            Prior = new PriorModel(prior, Sde, [1, 8, 8], units, "gaussian 8x8"), Observation = obs, Forward = spec, Sigma = sigma,
-            Sampler = "euler-maruyama", Steps = 100, Grid = "karras", Count = 32, PriorCount = 32, Seed = 5, OutDir = dir,
+            Problem = built, Settings = new PosteriorSettings { Sampler = "euler-maruyama", Steps = 100, Grid = "karras" },
+            Count = 32, PriorCount = 32, Seed = 5, OutDir = dir,
         }, notices.Add);
         Assert.Contains(notices, n => n.Contains("NaN"));
         foreach (var f in new[] { "samples.fits", "mean.fits", "median.fits", "std.fits", "p16.fits", "p84.fits", "p15.fits", "p85.fits", "residual.fits", "variance_ratio.fits", "summary.json", "preview.png" })
@@ -95,9 +99,11 @@ public class PosteriorPipelineTests(ITestOutputHelper output)
         Assert.InRange(chi2, 0.05, 3);
         Assert.InRange(ratio, 1e-6, 0.5);
         Assert.Equal(5, json["seed"]!.GetValue<long>());
-        Assert.Equal(1, json["nan_pixels"]!.GetValue<long>());
-        Assert.Equal("gaussian", json["likelihood"]!.GetValue<string>());
-        Assert.Equal("dense", json["covariance_form"]!.GetValue<string>());
+        Assert.Equal(1, json["problem"]!["exposures"]![0]!["nan_pixels"]!.GetValue<long>());
+        Assert.Equal("gaussian", json["problem"]!["likelihood"]!.GetValue<string>());
+        Assert.Equal("dense", json["problem"]!["covariance_form"]!.GetValue<string>());
+        Assert.Equal(100, json["posterior_method"]!["grid_points"]!.GetValue<int>());
+        Assert.Equal(100, json["posterior_method"]!["evaluations_per_batch"]!.GetValue<long>());
         Assert.NotNull(json["timings_seconds"]!["total"]);
         Assert.Equal(result.Files.Count, json["files"]!.AsArray().Count);
     }
@@ -112,13 +118,13 @@ public class PosteriorPipelineTests(ITestOutputHelper output)
         for (int i = 0; i < 64; i++) data[i] = 0.3f;
         using var obs = ObservationInput.FromImage(new ImageData(data, 8, 8), null, "flat.fits");
         var dir = TestPaths.TempDir("dps");
+        using var built = Problem(prior, obs, 0.05);
         var result = PosteriorPipeline.Run(new PosteriorRequest
         {
-            Prior = new PriorModel(prior, Sde, [1, 8, 8], PriorUnits.Identity(1), "gaussian 8x8"), Observation = obs, Sigma = 0.05,
-            Method = "dps", Zeta = 0.3, Steps = 50, Count = 4, PriorCount = 4, Seed = 2, OutDir = dir,
+            Problem = built, Method = "dps", Settings = new PosteriorSettings { Zeta = 0.3, Steps = 50 }, Count = 4, PriorCount = 4, Seed = 2, OutDir = dir,
         });
-        Assert.Equal("dps", result.Summary["method"]!.GetValue<string>());
-        Assert.Equal(0.3, result.Summary["zeta"]!.GetValue<double>());
+        Assert.Equal("dps", result.Summary["posterior_method"]!["method"]!.GetValue<string>());
+        Assert.Equal(0.3, result.Summary["posterior_method"]!["zeta"]!.GetValue<double>());
         Assert.Equal(new[] { 4, 8, 8 }, FitsFile.Read(Path.Combine(dir, "samples.fits")).Shape);
         var median = FitsFile.Read(Path.Combine(dir, "median.fits")).Data;
         Assert.True(median.Average() > 0.15 && median.Average() < 0.45, $"DPS median mean {median.Average():F3} should follow the flat 0.3 observation");
@@ -140,10 +146,10 @@ public class PosteriorPipelineTests(ITestOutputHelper output)
         float[] Run(double sigma)
         {
             var dir = TestPaths.TempDir("dps-sigma");
+            using var built = Problem(prior, obs, sigma);
             PosteriorPipeline.Run(new PosteriorRequest
             {
-                Prior = new PriorModel(prior, Sde, [1, 8, 8], PriorUnits.Identity(1), "gaussian 8x8"), Observation = obs, Sigma = sigma,
-                Method = "dps", Zeta = 0.3, Steps = 30, Count = 2, PriorCount = 0, Seed = 4, OutDir = dir,
+                Problem = built, Method = "dps", Settings = new PosteriorSettings { Zeta = 0.3, Steps = 30 }, Count = 2, PriorCount = 0, Seed = 4, OutDir = dir,
             });
             return FitsFile.Read(Path.Combine(dir, "samples.fits")).Data;
         }
@@ -152,4 +158,9 @@ public class PosteriorPipelineTests(ITestOutputHelper output)
         double maxDiff = a.Zip(b, (u, v) => Math.Abs(u - v)).Max();
         Assert.True(maxDiff < 1e-4, $"DPS samples moved by {maxDiff:G3} when only sigma changed");
     }
+
+    /// <summary>One white-noise exposure of an 8x8 observation, identity forward model, on the 8x8 analytic prior.</summary>
+    private static InverseProblem Problem(GaussianPriorScore prior, ObservationInput obs, double sigma) =>
+        InverseProblemBuilder.Build(new ProblemSpec { Exposures = [new ExposureSpec { Observation = obs, Sigma = sigma }] },
+            new PriorModel(prior, Sde, [1, 8, 8], PriorUnits.Identity(1), "gaussian 8x8"), Device.CPU);
 }

@@ -1,0 +1,21 @@
+using Scorpio.Astro;
+
+namespace Scorpio.Posterior;
+
+/// <summary>The posterior methods by name (<c>scorpio posterior --method NAME</c>).</summary>
+public static class PosteriorMethods
+{
+    /// <summary>Every method, in the order listed in help texts.</summary>
+    public static IReadOnlyList<PosteriorMethodDefinition> All { get; } =
+    [
+        new("score", "posterior score (prior score + convolved Gaussian or SLIC likelihood score) in any sampler", s => new ScorePosteriorMethod(s)),
+        new("dps", "diffusion posterior sampling (Chung et al. 2023): reverse SDE plus a gradient step on the Gaussian residual", s => new DpsPosteriorMethod(s)),
+    ];
+
+    public static IReadOnlyList<string> Names => All.Select(d => d.Name).ToArray();
+
+    /// <summary>The method called <paramref name="name"/> made from <paramref name="settings"/>; an error listing the names otherwise.</summary>
+    public static IPosteriorMethod Create(string name, PosteriorSettings settings) =>
+        (All.FirstOrDefault(d => d.Name == name) ?? throw new InvalidSettingException("method", $"'{name}' is not known: use one of {string.Join(", ", Names)}"))
+        .Create(settings);
+}

@@ -1,0 +1,22 @@
+using Scorpio.Likelihoods;
+
+namespace Scorpio.Posterior;
+
+/// <summary>
+/// An inverse problem as a user states it: one or several exposures of one scene (each with its own forward model and
+/// noise) and how the likelihood is evaluated. Several exposures are inferred jointly (Adam et al. 2023 deconvolve four
+/// dithered HST exposures of one field at once). Read from flags or from a problem file (<see cref="ProblemFile"/>).
+/// </summary>
+public sealed record ProblemSpec
+{
+    /// <summary>The exposures; all share the prior's model grid, and their observations must have one shape.</summary>
+    public required IReadOnlyList<ExposureSpec> Exposures { get; init; }
+    /// <summary>A learned noise model's run folder (scorpio train-noise): the SLIC likelihood for every exposure instead of Gaussian noise.</summary>
+    public string? NoiseModelPath { get; init; }
+    /// <summary>Gaussian likelihood: how M(t) = mu^2 Sigma + sigma^2 A A^T is inverted.</summary>
+    public CovarianceForm Form { get; init; } = CovarianceForm.Auto;
+    /// <summary>SLIC: exact residuals (default) or annealed ones.</summary>
+    public SlicResidual Residual { get; init; } = SlicResidual.Exact;
+    /// <summary>Where the problem came from (a problem file), for messages and summaries; null for flags.</summary>
+    public string? Source { get; init; }
+}
