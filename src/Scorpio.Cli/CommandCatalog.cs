@@ -21,5 +21,6 @@ internal static class CommandCatalog
         yield return TransferCommand.Create();
         yield return EvaluateCommand.Create();
         yield return EvaluatePosteriorCommand.Create();
+        yield return ConfigCommand.Create();
     }
 }

@@ -67,4 +67,9 @@ public sealed class AsinhNormalization : Normalization
     }
 
     public override NormalizationConfig ToConfig() => Config;
+
+    /// <summary>Null: x = s sinh(...) is not affine.</summary>
+    public override ChannelAffine? InverseAffine(int channels) => null;
+
+    public override string NotAffineReason => "is not linear (x = s sinh(lo + (x' + 1)(hi - lo) / 2))";
 }

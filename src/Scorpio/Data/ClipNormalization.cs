@@ -56,4 +56,8 @@ public sealed class ClipNormalization : Normalization
     }
 
     public override NormalizationConfig ToConfig() => Config;
+
+    /// <summary>x = A (x' + 1) / 2: scale A / 2 and offset A / 2 per channel.</summary>
+    public override ChannelAffine InverseAffine(int channels) =>
+        PerChannelAffine(_a.Select(a => a / 2).ToArray(), _a.Select(a => a / 2).ToArray(), channels);
 }

@@ -41,4 +41,8 @@ public sealed class MinMaxDatasetNormalization : Normalization
     public override Tensor Inverse(Tensor normalised) => Affine.FromUnitRange(normalised, PerChannel(_lo, normalised), PerChannel(_hi, normalised));
 
     public override NormalizationConfig ToConfig() => Config;
+
+    /// <summary>x = lo + (x' + 1)(hi - lo) / 2: scale (hi - lo) / 2 and offset (lo + hi) / 2 per channel.</summary>
+    public override ChannelAffine InverseAffine(int channels) => PerChannelAffine(
+        _lo.Zip(_hi, (lo, hi) => (hi - lo) / 2).ToArray(), _lo.Zip(_hi, (lo, hi) => lo + (hi - lo) / 2).ToArray(), channels);
 }

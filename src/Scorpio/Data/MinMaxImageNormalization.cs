@@ -56,4 +56,13 @@ public sealed class MinMaxImageNormalization : Normalization
     public override Tensor Inverse(Tensor normalised) => Affine.FromUnitRange(normalised, PerChannel(_lo, normalised), PerChannel(_hi, normalised));
 
     public override NormalizationConfig ToConfig() => Config;
+
+    /// <summary>
+    /// Null: the forward map scales each image by its own range, so no single affine map relates the network's units to
+    /// physical units (<see cref="Inverse"/> only restores a typical range).
+    /// </summary>
+    public override ChannelAffine? InverseAffine(int channels) => null;
+
+    public override string NotAffineReason =>
+        "is not the same for every pixel of a channel (each image was scaled by its own range; the inverse only restores a typical range)";
 }

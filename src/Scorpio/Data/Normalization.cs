@@ -24,6 +24,19 @@ public abstract class Normalization
     public abstract NormalizationConfig ToConfig();
 
     /// <summary>
+    /// The exact coefficients of <see cref="Inverse"/> when it is affine and the same for every pixel of a channel:
+    /// physical x = Scale[c] z + Offset[c]. Null otherwise (asinh is not linear; per-image min-max scales each image by
+    /// its own range); <see cref="NotAffineReason"/> then says why.
+    /// </summary>
+    /// <param name="channels">the data's channel count (axis 1): the identity takes it, fitted kinds check it.</param>
+    public abstract ChannelAffine? InverseAffine(int channels);
+
+    /// <summary>
+    /// Why <see cref="InverseAffine"/> is null, worded to follow "the normalisation (kind) ..."; null when it is affine.
+    /// </summary>
+    public virtual string? NotAffineReason => null;
+
+    /// <summary>
     /// Computes the statistics <paramref name="settings"/> needs from the training data
     /// <paramref name="physical"/> (N, C, H, W) or (N, D) and returns the fitted configuration.
     /// </summary>
@@ -59,10 +72,22 @@ public abstract class Normalization
         var shape = new long[like.Dim];
         Array.Fill(shape, 1L);
         shape[1] = values.Length;
-        if (like.Size(1) != values.Length)
-            throw new UserInputException($"normalisation has {values.Length} channel(s) but the data has {like.Size(1)}");
+        CheckChannels(values.Length, like.Size(1));
         using var host = torch.FromArray(values.Select(v => (float)v).ToArray(), shape);
         return host.To(like.Device, like.DType);
+    }
+
+    /// <summary>An affine inverse with one (scale, offset) per channel, after checking the channel count like <see cref="PerChannel"/>.</summary>
+    protected static ChannelAffine PerChannelAffine(double[] scale, double[] offset, int channels)
+    {
+        CheckChannels(scale.Length, channels);
+        return new ChannelAffine(scale.ToArray(), offset.ToArray());
+    }
+
+    private static void CheckChannels(int fitted, long data)
+    {
+        if (fitted != data)
+            throw new UserInputException($"normalisation has {fitted} channel(s) but the data has {data}");
     }
 
     /// <summary>Requires a fitted array (clear error if config.json lacks it).</summary>

@@ -50,4 +50,7 @@ public sealed class StandardizeNormalization : Normalization
     }
 
     public override NormalizationConfig ToConfig() => Config;
+
+    /// <summary>x = std x' + mean: scale std and offset mean per channel.</summary>
+    public override ChannelAffine InverseAffine(int channels) => PerChannelAffine(_std, _mean, channels);
 }

@@ -52,7 +52,7 @@ public sealed class TrainedNoiseScore : INoiseScore, IDisposable
     {
         var shape = model.Config.Data.Shape.Select(s => (long)s).ToArray();
         if (shape.Length != 3) throw new UserInputException($"{description}: a noise model must be trained on images (C, H, W), not vectors");
-        var units = PriorUnits.FromInverse(z => model.ToPhysical(z), shape, model.Normalization.Kind);
+        var units = PriorUnits.FromNormalization(model.Normalization, (int)shape[0], "noise model");
         if (units.Scale.Any(s => Math.Abs(s - units.Scale[0]) > 1e-6 * Math.Abs(units.Scale[0])))
             throw new UserInputException($"{description}: the noise model's normalisation scales its channels differently ({string.Join(", ", units.Scale)}); retrain it with --normalize none or one scale for all channels");
         double a = 1.0 / units.Scale[0];                                // eta = p e + q  =>  e = eta / p - q / p

@@ -10,12 +10,12 @@ namespace Scorpio.Posterior;
 /// </summary>
 public sealed record PriorModel(IScoreFunction Score, Sde Sde, long[] Shape, PriorUnits Units, string Description)
 {
-    /// <summary>A trained prior; its normalisation must be affine (see <see cref="PriorUnits.FromInverse"/>).</summary>
+    /// <summary>A trained prior; its normalisation must be affine (see <see cref="PriorUnits.FromNormalization"/>).</summary>
     public static PriorModel From(ScoreModel model, string description)
     {
         var shape = model.Config.Data.Shape.Select(s => (long)s).ToArray();
         if (shape.Length != 3) throw new Astro.UserInputException($"{description}: the prior was trained on vectors, not images; posterior sampling needs an image prior");
-        var units = PriorUnits.FromInverse(z => model.ToPhysical(z), shape, model.Normalization.Kind);
+        var units = PriorUnits.FromNormalization(model.Normalization, (int)shape[0]);
         return new PriorModel(model, model.Sde, shape, units, description);
     }
 }

@@ -1,4 +1,5 @@
 using Scorpio.Astro;
+using Scorpio.Data;
 using Scorpio.Operators;
 using Scorpio.Torch;
 
@@ -6,8 +7,8 @@ namespace Scorpio.Posterior;
 
 /// <summary>
 /// Folds a prior's affine normalisation into the inverse problem. The prior works in normalised units z with
-/// physical x = p z + q (p, q per channel; read off the prior's inverse normalisation, which must be affine:
-/// clip, min-max, standardize or none, not asinh). Then y = A x + eta = A(p z) + A(q) + eta, so the problem
+/// physical x = p z + q (p, q per channel; reported by the prior's normalisation, which must be affine:
+/// clip, minmax-dataset, standardize or none, not asinh or minmax-image). Then y = A x + eta = A(p z) + A(q) + eta, so the problem
 /// in z is y' = A' z + eta with A' = A o diag(p) and y' = y - A(q): the noise and its units are unchanged,
 /// so sigma and noise models stay in physical units. Samples come back to physical units with x = p z + q.
 /// </summary>
@@ -32,38 +33,20 @@ public sealed class PriorUnits
     public static PriorUnits Identity(int channels) => new(Enumerable.Repeat(1.0, channels).ToArray(), new double[channels]);
 
     /// <summary>
-    /// Probes <paramref name="toPhysical"/> (normalised to physical) at z = -1, -0.5, 0, 0.5, 1 per channel and returns its affine
-    /// coefficients; a map that is not affine (asinh: odd functions pass a 3-point test, hence 5 points) or not the same for every
-    /// pixel (per-image min-max) is a user error explaining why.
+    /// The units of a model trained with <paramref name="normalization"/>: the exact per-channel coefficients its inverse
+    /// reports (<see cref="Normalization.InverseAffine"/>). A normalisation that is not affine (asinh) or not the same for
+    /// every pixel (per-image min-max) is a user error explaining why.
     /// </summary>
-    public static PriorUnits FromInverse(Func<Tensor, Tensor> toPhysical, long[] sampleShape, string kind)
+    /// <param name="normalization">the model's normalisation.</param>
+    /// <param name="channels">the model's channel count C.</param>
+    /// <param name="role">what the model is, for the message ("prior", "noise model").</param>
+    public static PriorUnits FromNormalization(Normalization normalization, int channels, string role = "prior")
     {
-        using var scope = torch.NewDisposeScope();
-        int c = (int)sampleShape[0];
-        double[] probes = [-1, -0.5, 0, 0.5, 1];
-        var results = new double[probes.Length][];
-        for (int k = 0; k < probes.Length; k++)
-        {
-            var z = torch.Full([1, .. sampleShape], probes[k], DType.Float32);
-            var x = toPhysical(z).To(DType.Float64);
-            results[k] = x.Mean([0, 2, 3]).ToDoubleArray();
-            var spread = x.Amax([0, 2, 3]).Sub(x.Amin([0, 2, 3])).Abs().Max().ToDouble();
-            if (spread > 1e-5 * (results[k].Select(Math.Abs).Max() + 1))
-                throw new UserInputException($"the prior's normalisation ({kind}) is not the same for every pixel of a channel, so the forward model cannot be moved into its units; retrain with clip, minmax-dataset, standardize or none");
-        }
-        var scale = new double[c];
-        var offset = new double[c];
-        for (int ch = 0; ch < c; ch++)
-        {
-            scale[ch] = (results[4][ch] - results[0][ch]) / 2;
-            offset[ch] = results[2][ch];
-            double tolerance = 1e-4 * (Math.Abs(scale[ch]) + Math.Abs(offset[ch])) + 1e-12;
-            for (int k = 0; k < probes.Length; k++)
-                if (Math.Abs(results[k][ch] - (offset[ch] + scale[ch] * probes[k])) > tolerance)
-                    throw new UserInputException($"the prior's normalisation ({kind}) is not linear, so y = A x + eta is not linear in the prior's units; " +
-                        "posterior sampling needs a linear normalisation: retrain the prior with clip, minmax-dataset, standardize or none");
-        }
-        return new PriorUnits(scale, offset);
+        var affine = normalization.InverseAffine(channels)
+            ?? throw new UserInputException($"the {role}'s normalisation ({normalization.Kind}) {normalization.NotAffineReason}, so y = A x + eta " +
+                $"is not linear in the {role}'s units; posterior sampling needs a linear normalisation: retrain the {role} with clip, " +
+                "minmax-dataset, standardize or none");
+        return new PriorUnits(affine.Scale, affine.Offset);
     }
 
     /// <summary>

@@ -83,6 +83,7 @@ public static class ConfigJson
         }
     }
 
-    private static bool IsConfigRecord(Type t) =>
+    /// <summary>True for the config records nested in <see cref="RunConfig"/> (JSON objects), false for leaf values.</summary>
+    internal static bool IsConfigRecord(Type t) =>
         t.IsClass && t != typeof(string) && !t.IsArray && t.Namespace is "Scorpio.Training" or "Scorpio.Data" or "Scorpio.Networks";
 }

@@ -5,7 +5,7 @@ namespace Scorpio.Training;
 
 /// <summary>
 /// The forward SDE of a run and its parameters (config.json key <c>sde</c>). Null values take
-/// the per-SDE defaults of METHODS.md section 1; for VE a null <see cref="SigmaMax"/> is set at
+/// the per-SDE defaults of docs/methods.md section 1; for VE a null <see cref="SigmaMax"/> is set at
 /// training start from the largest pairwise distance between (normalised) training images.
 /// </summary>
 public sealed record SdeConfig

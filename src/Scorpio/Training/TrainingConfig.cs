@@ -14,7 +14,9 @@ public sealed record TrainingConfig
     public double Lr { get; init; } = 2e-4;
     /// <summary>adam or adamw.</summary>
     public string Optimizer { get; init; } = "adam";
+    /// <summary>Adam's decay rate of the first-moment (mean gradient) estimate.</summary>
     public double Beta1 { get; init; } = 0.9;
+    /// <summary>Adam's decay rate of the second-moment (squared gradient) estimate.</summary>
     public double Beta2 { get; init; } = 0.999;
     /// <summary>Adam's epsilon.</summary>
     public double AdamEps { get; init; } = 1e-8;

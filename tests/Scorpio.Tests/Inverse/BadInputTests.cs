@@ -1,4 +1,5 @@
 using Scorpio.Astro;
+using Scorpio.Data;
 using Scorpio.Diffusion;
 using Scorpio.Operators;
 using Scorpio.Posterior;
@@ -111,11 +112,19 @@ public class BadInputTests
     [Fact]
     public void ANonLinearNormalisationIsRefused()
     {
-        var e = Assert.Throws<UserInputException>(() => PriorUnits.FromInverse(z => z.Sinh().Mul(0.01), Shape, "asinh"));
+        var asinh = Normalization.FromConfig(new NormalizationConfig { Kind = "asinh", Low = [-1.0], High = [5.0] });
+        var e = Assert.Throws<UserInputException>(() => PriorUnits.FromNormalization(asinh, 1));
         Assert.Contains("not linear", e.Message);
-        var ok = PriorUnits.FromInverse(z => z.Add(1.0).Mul(2.5), Shape, "clip");
-        Assert.Equal(2.5, ok.Scale[0], 6);
-        Assert.Equal(2.5, ok.Offset[0], 6);
+        Assert.Contains("retrain the prior with clip", e.Message);
+        var perImage = Normalization.FromConfig(new NormalizationConfig { Kind = "minmax-image", Low = [0.0], High = [1.0] });
+        var image = Assert.Throws<UserInputException>(() => PriorUnits.FromNormalization(perImage, 1, "noise model"));
+        Assert.Contains("not the same for every pixel", image.Message);
+        Assert.Contains("retrain the noise model", image.Message);
+        var ok = PriorUnits.FromNormalization(Normalization.FromConfig(new NormalizationConfig { Kind = "clip", High = [5.0] }), 1);
+        Assert.Equal(2.5, ok.Scale[0], 12);
+        Assert.Equal(2.5, ok.Offset[0], 12);
+        var wrong = Assert.Throws<UserInputException>(() => PriorUnits.FromNormalization(Normalization.FromConfig(new NormalizationConfig { Kind = "clip", High = [5.0] }), 3));
+        Assert.Contains("1 channel(s) but the data has 3", wrong.Message);
     }
 
     [Fact]

@@ -97,4 +97,51 @@ public class NormalizationTests
         Assert.Equal(fitted.High![1], back[3], 4);
         Assert.True(fitted.High[1] - fitted.Low[1] > 3 * (fitted.High[0] - fitted.Low[0]), "band 2 is ~10x brighter");
     }
+
+    [Theory]
+    [InlineData("clip")]
+    [InlineData("minmax-dataset")]
+    [InlineData("standardize")]
+    [InlineData("none")]
+    public void AffineKindsReportTheExactCoefficientsOfTheirInverse(string kind)
+    {
+        using var x = Data();
+        var n = Normalization.FromConfig(Normalization.Fit(new NormalizationConfig { Kind = kind }, x));
+        var affine = n.InverseAffine(2);
+        Assert.NotNull(affine);
+        Assert.Null(n.NotAffineReason);
+        Assert.Equal(2, affine.Scale.Length);
+        Assert.Equal(2, affine.Offset.Length);
+        // Random normalised inputs (beyond [-1, 1] too), in float64 so the comparison sees the map, not float32 rounding.
+        var rng = new Random(11);
+        var z = Enumerable.Range(0, 3 * 2 * 5 * 7).Select(_ => 3 * (2 * rng.NextDouble() - 1)).ToArray();
+        using var zt = torch.FromArray(z, 3, 2, 5, 7);
+        using var back = n.Inverse(zt);
+        var xs = back.ToDoubleArray();
+        for (int i = 0; i < z.Length; i++)
+        {
+            int c = (i / 35) % 2;
+            double expected = affine.Scale[c] * z[i] + affine.Offset[c];
+            double size = Math.Abs(affine.Scale[c] * z[i]) + Math.Abs(affine.Offset[c]);
+            Assert.True(Math.Abs(xs[i] - expected) <= 1e-6 * size, $"{kind}: pixel {i}: Inverse {xs[i]} vs p z + q {expected}");
+        }
+        if (kind == "none")
+        {
+            Assert.Equal(new[] { 1.0, 1.0, 1.0 }, n.InverseAffine(3)!.Scale);
+            Assert.Equal(new[] { 0.0, 0.0, 0.0 }, n.InverseAffine(3)!.Offset);
+        }
+        else
+            Assert.Throws<Scorpio.Astro.UserInputException>(() => n.InverseAffine(3));
+    }
+
+    [Theory]
+    [InlineData("asinh", "not linear")]
+    [InlineData("minmax-image", "not the same for every pixel")]
+    public void NonAffineKindsReportNoCoefficientsAndSayWhy(string kind, string reason)
+    {
+        using var x = Data();
+        var n = Normalization.FromConfig(Normalization.Fit(new NormalizationConfig { Kind = kind }, x));
+        Assert.Null(n.InverseAffine(2));
+        Assert.Contains(reason, n.NotAffineReason);
+    }
 }
