@@ -147,10 +147,11 @@ public static class ConfigurationReference
         {
             bool ve = name == "ve";
             // VE's sigma_max comes from the data; any value shows the rest.
-            var sde = new SdeConfig { Name = name, SigmaMax = ve ? 1.0 : null }.Build();
+            using var kind = Models.Parametrisation.For(new SdeConfig { Name = name, SigmaMax = ve ? 1.0 : null }, "fourier");
+            var sde = kind.Sde;
             string sigmaT = ve ? "sigma_max, from the data (below)" : Number(sde.Sigma(sde.T));
             md.Append($"| `{name}` | {Number(sde.Epsilon)} | {Number(sde.T)} | {Number(sde.Sigma(sde.Epsilon))} | {sigmaT} | ");
-            md.Append($"{Number(sde.Mu(sde.T))} | `{TrainingLosses.DefaultFor(name)}` |\n");
+            md.Append($"{Number(sde.Mu(sde.T))} | `{kind.DefaultLoss}` |\n");
         }
         md.Append("\nVE with `sde.sigmaMax` null: set when training starts to the largest Euclidean distance between two of up to ");
         md.Append("`training.sigmaMaxSubset` normalised training images (Song and Ermon 2020, technique 1) and written to the run's ");
