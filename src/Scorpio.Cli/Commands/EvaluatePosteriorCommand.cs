@@ -37,7 +37,7 @@ internal static class EvaluatePosteriorCommand
             var dirs = p.GetValue(posterior)!;
             var folders = dirs.Select(PosteriorFolder.Read).ToList();
             var truths = ReadTruths(p.GetValue(truth)!, folders.Count);
-            var levelValues = EvaluateCommand.Split(p.GetValue(levels)!).Select(s =>
+            var levelValues = CommandInputs.Split(p.GetValue(levels)!).Select(s =>
                 double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v < 1
                     ? v : throw new UserInputException($"--levels: '{s}' is not a level between 0 and 1")).ToArray();
             PosteriorSamples? priorSamples = p.GetValue(prior) is { } pp ? new PosteriorSamples(ImageSetReader.Read(pp, "--prior")) : null;

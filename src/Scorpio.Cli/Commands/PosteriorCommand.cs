@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Scorpio.Astro;
 using Scorpio.Astro.Fits;
+using Scorpio.Data;
 using Scorpio.Likelihoods;
 using Scorpio.NoiseModels;
 using Scorpio.Posterior;
@@ -49,7 +50,7 @@ internal static class PosteriorCommand
             // Checked before the prior loads, so a typo costs no model load and names its flag.
             if (!(pr.GetValue(zeta) >= 0)) throw new UserInputException($"--zeta must be >= 0 (got {pr.GetValue(zeta)}); the default {DpsSampler.DefaultZeta} suits 256x256 images, 0.3 small stamps");
             if (pr.GetValue(scale) is { } sc && !(sc > 0)) throw new UserInputException($"--scale must be a positive resampling factor (got {sc}); e.g. 0.5 halves the image before the PSF");
-            if (pr.GetValue(batch) is { } b) Positive(b, "--batch");
+            if (pr.GetValue(batch) is { } b) CommandInputs.Positive(b, "--batch");
             if (pr.GetValue(priorN) < 0) throw new UserInputException($"--prior-samples must be >= 0 (got {pr.GetValue(priorN)}; 0 skips the variance-ratio map)");
             if (!(pr.GetValue(aperture) > 0)) throw new UserInputException($"--aperture must be a positive radius in prior pixels (got {pr.GetValue(aperture)})");
             var device = CliContext.Device(pr);
@@ -57,7 +58,7 @@ internal static class PosteriorCommand
             var priorModel = PriorModel.From(model, pr.GetValue(prior)!);
             using var observation = ObservationInput.Load(pr.GetValue(obs)!, pr.GetValue(mask), m => Console.Error.WriteLine("notice: " + m));
             if (pr.GetValue(psf) is not null && pr.GetValue(psfModel) is not null) throw new UserInputException("give either --psf FILE or --psf-model, not both");
-            using var psfTensor = pr.GetValue(psf) is { } psfPath ? ReadPsf(psfPath)
+            using var psfTensor = pr.GetValue(psf) is { } psfPath ? ImageInputs.ReadPsf(psfPath, "psf")
                 : pr.GetValue(psfModel) is { } modelName ? ModelPsf(modelName, pr.GetValue(psfFwhm)) : null;
             string? psfSource = pr.GetValue(psf) ?? (pr.GetValue(psfModel) is { } pm ? $"{pm}, FWHM {pr.GetValue(psfFwhm)} px" : null);
             // An analytic PSF is drawn on the model grid; a file may be supersampled (--psf-supersample, default the model grid).
@@ -84,7 +85,7 @@ internal static class PosteriorCommand
                 {
                     if (pr.GetValue(sigma) is null && pr.GetValue(sigmaMap) is null)
                         throw new UserInputException("--likelihood gaussian needs --sigma S (observation units) or --sigma-map FILE");
-                    if (pr.GetValue(sigmaMap) is { } mapPath) sigmaTensor = ReadTensor(mapPath);
+                    if (pr.GetValue(sigmaMap) is { } mapPath) sigmaTensor = ImageInputs.ReadTensor(mapPath, "sigmaMap");
                 }
                 else throw new UserInputException($"--likelihood '{kind}' is not known: use gaussian or slic");
 
@@ -94,7 +95,7 @@ internal static class PosteriorCommand
                     Sigma = pr.GetValue(sigma), SigmaMap = sigmaTensor, NoiseModel = noise, NoiseModelDescription = noisePath,
                     Method = pr.GetValue(method)!, Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta),
                     Residual = pr.GetValue(anneal) ? SlicResidual.Annealed : SlicResidual.Exact, Form = Form(pr.GetValue(covariance)!),
-                    Count = Positive(pr.GetValue(n), "--n"), PriorCount = pr.GetValue(priorN), BatchSize = pr.GetValue(batch),
+                    Count = CommandInputs.Positive(pr.GetValue(n), "--n"), PriorCount = pr.GetValue(priorN), BatchSize = pr.GetValue(batch),
                     Seed = CliContext.Seed(pr), ApertureRadius = pr.GetValue(aperture), Device = device, OutDir = pr.GetValue(output)!,
                 };
                 var result = PosteriorPipeline.Run(request, m => Console.Error.WriteLine(m));
@@ -134,25 +135,5 @@ internal static class PosteriorCommand
         };
         int size = Math.Max(7, 2 * (int)Math.Ceiling(2 * f) + 1);
         return Operators.Psf.FromModel(model, f, size).DetachFromDisposeScope();
-    }
-
-    internal static int Positive(int v, string flag) => v > 0 ? v : throw new UserInputException($"{flag} must be positive (got {v})");
-
-    /// <summary>A PSF as (bands, h, w): a 2-D PSF applies to every band.</summary>
-    internal static Tensor ReadPsf(string path)
-    {
-        var t = ReadTensor(path);
-        if (t.Dim == 3) return t;
-        if (t.Dim != 2) throw new UserInputException($"{path}: a PSF is (h, w) or (bands, h, w); this one has {t.Dim} axes");
-        var u = t.Unsqueeze(0).DetachFromDisposeScope();
-        t.Dispose();
-        return u;
-    }
-
-    /// <summary>A FITS or .npy image as a float32 tensor with the file's shape.</summary>
-    internal static Tensor ReadTensor(string path)
-    {
-        var image = Astro.DataTools.DatasetFiles.ReadImage(path);
-        return torch.FromArray(image.Data, image.Shape.Select(s => (long)s).ToArray()).DetachFromDisposeScope();
     }
 }

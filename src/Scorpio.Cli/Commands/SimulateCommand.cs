@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
 using Scorpio.Astro;
 using Scorpio.Astro.DataTools;
 using Scorpio.Astro.Fits;
-using Scorpio.Astro.Npy;
 using Scorpio.Astro.Simulation;
+using Scorpio.Data;
+using static Scorpio.Cli.CommandInputs;
 
 namespace Scorpio.Cli;
 
@@ -143,8 +143,8 @@ internal static class SimulateCommand
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
-            var (x, header) = ReadWithHeader(p.GetValue(image)!, "--image");
-            ImageData? kernel = p.GetValue(psf) is { } psfPath ? Squeeze(ReadWithHeader(psfPath, "--psf").Image, "--psf") : null;
+            var (x, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
+            ImageData? kernel = p.GetValue(psf) is { } psfPath ? ImageInputs.ReadPlane(psfPath, "psf") : null;
             var noise = ParseNoise(p.GetValue(model)!, "--noise-model");
             var y = Observation.Observe(x, kernel, p.GetValue(pool), p.GetValue(sigma), noise, seed);
             header ??= new FitsHeader();
@@ -175,7 +175,7 @@ internal static class SimulateCommand
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
-            var (x, header) = ReadWithHeader(p.GetValue(image)!, "--image");
+            var (x, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             var options = new SatelliteTrailOptions { GlintProbability = p.GetValue(glint) };
             if (p.GetValue(count) is { } c) options = options with { Count = Distribution.Parse(c, "--count") };
             if (p.GetValue(snr) is { } s) options = options with { PeakSnr = Distribution.Parse(s, "--peak-snr") };
@@ -243,44 +243,6 @@ internal static class SimulateCommand
         return header;
     }
 
-    /// <summary>Reads a FITS (with header) or .npy (no header) image; the option name goes into errors.</summary>
-    internal static (ImageData Image, FitsHeader? Header) ReadWithHeader(string path, string option)
-    {
-        if (!File.Exists(path)) throw new UserInputException($"{option} {path}: file not found");
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return (NpyFile.Read(path), null);
-        var (image, header) = FitsFile.ReadWithHeader(path);
-        return (image, header);
-    }
-
-    /// <summary>Drops leading length-1 axes so a (1, h, w) PSF or mask file is accepted as (h, w).</summary>
-    internal static ImageData Squeeze(ImageData image, string option)
-    {
-        if (image.PlaneCount != 1 || image.Rank < 2) throw new UserInputException($"{option}: expected one 2-D image, got shape ({string.Join(",", image.Shape)})");
-        return image.Rank == 2 ? image : image.Reshape(image.Height, image.Width);
-    }
-
-    internal static (int H, int W) ParseSize(string text, string option)
-    {
-        var parts = text.ToLowerInvariant().Split('x', StringSplitOptions.TrimEntries);
-        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int h)
-            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int w) && h > 0 && w > 0)
-            return (h, w);
-        throw new UserInputException($"{option} '{text}': expected HEIGHTxWIDTH in pixels, e.g. 256x2048");
-    }
-
-    internal static NoiseKind ParseNoise(string text, string option)
-    {
-        try { return NoiseSimulator.ParseKind(text); }
-        catch (ArgumentException e) { throw new UserInputException($"{option}: {e.Message}"); }
-    }
-
-    internal static ReadoutAxis ParseAxis(string text, string option) => text.Trim().ToLowerInvariant() switch
-    {
-        "y" or "columns" => ReadoutAxis.Y,
-        "x" or "rows" => ReadoutAxis.X,
-        _ => throw new UserInputException($"{option} '{text}': use y (columns, vertical stripes) or x (rows)"),
-    };
-
     private static PsfModel ParsePsfModel(string text) => text.Trim().ToLowerInvariant() switch
     {
         "gaussian" or "gauss" => PsfModel.Gaussian,
@@ -288,9 +250,4 @@ internal static class SimulateCommand
         "airy" => PsfModel.Airy,
         _ => throw new UserInputException($"--model '{text}': use gaussian, moffat or airy"),
     };
-
-    private static int Positive(int value, string option) =>
-        value >= 1 ? value : throw new UserInputException($"{option} must be a positive integer (got {value})");
-
-    internal static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }
