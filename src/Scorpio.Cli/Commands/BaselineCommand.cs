@@ -38,6 +38,7 @@ internal static class BaselineCommand
         var output = OutOption();
         var cmd = new Command("rl", "Richardson-Lucy deconvolution (optional damping, non-negativity).");
         foreach (var o in new Option[] { image, psf, iterations, damping, allowNegative, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("observed", image), ("dampingThreshold", damping));
         cmd.SetAction(p =>
         {
             var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
@@ -65,6 +66,7 @@ internal static class BaselineCommand
         var output = OutOption();
         var cmd = new Command("wiener", "Wiener deconvolution with a constant noise-to-signal ratio.");
         foreach (var o in new Option[] { image, psf, nsr, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("observed", image), ("noiseToSignal", nsr));
         cmd.SetAction(p =>
         {
             var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
@@ -92,6 +94,7 @@ internal static class BaselineCommand
         var output = OutOption();
         var cmd = new Command("column-median", "JWST 1/f correction: subtract the median frame, mask traces, remove each column's median.");
         foreach (var o in new Option[] { frames, median, mask, threshold, dilate, axis, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("traceMask", mask), ("dilatePixels", dilate));
         cmd.SetAction(p =>
         {
             var (data, header) = ImageInputs.ReadWithHeader(p.GetValue(frames)!, "frames");

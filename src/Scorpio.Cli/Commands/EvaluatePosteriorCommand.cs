@@ -32,6 +32,7 @@ internal static class EvaluatePosteriorCommand
 
         var cmd = new Command("evaluate-posterior", "Check posterior samples against truths: PSNR/SSIM of mean and median (beside the observation), per-pixel credible-interval coverage, residual chi^2/dof, variance ratio, TARP over several posteriors.");
         foreach (var o in new Option[] { truth, posterior, output, prior, aperture, levels, sigma, range, bins }) cmd.Options.Add(o);
+        cmd.MapParameters(("runs", posterior), ("truths", truth), ("alphaBins", bins));
         cmd.SetAction(p =>
         {
             var dirs = p.GetValue(posterior)!;

@@ -40,6 +40,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS; the parameter table goes beside it as .csv.", Required = true };
         var cmd = new Command("galaxies", "Bulge+disk galaxies with arms, bars, clumps, colours; writes images and a CSV parameter table.");
         foreach (var o in new Option[] { n, size, bands, noise, psf, mags, radii, shift, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("count", n), ("magnitude", mags), ("halfLightRadius", radii), ("centreShift", shift));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
@@ -47,8 +48,8 @@ internal static class SimulateCommand
             var options = new GalaxySimulatorOptions().ForSize(Positive(p.GetValue(size), "--size"));
             if (p.GetValue(bands) is { } b)
                 options = options with { Bands = b.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) };
-            if (p.GetValue(mags) is { } m) options = options with { Magnitude = Distribution.Parse(m, "--magnitudes") };
-            if (p.GetValue(radii) is { } r) options = options with { HalfLightRadius = Distribution.Parse(r, "--radii") };
+            if (p.GetValue(mags) is { } m) options = options with { Magnitude = Distribution.Parse(m, "magnitude") };
+            if (p.GetValue(radii) is { } r) options = options with { HalfLightRadius = Distribution.Parse(r, "halfLightRadius") };
             options = options with { NoiseSigma = p.GetValue(noise), PsfFwhm = p.GetValue(psf), CentreShift = p.GetValue(shift) };
             var result = new GalaxySimulator(options).Simulate(count, seed);
             string path = p.GetValue(output)!;
@@ -108,6 +109,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS cube (N, H, W).", Required = true };
         var cmd = new Command("noise", "Detector noise frames (dark read differences), DN.");
         foreach (var o in new Option[] { kind, n, size, read, alpha, axis, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("count", n), ("height", size), ("width", size), ("oneOverFAlpha", alpha));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
@@ -140,6 +142,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS; keeps the input header and records PSF, pool, sigma, seed.", Required = true };
         var cmd = new Command("observe", "Mock observation: y = pool_K(psf * x) + noise.");
         foreach (var o in new Option[] { image, psf, pool, sigma, model, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("readNoise", sigma));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
@@ -177,9 +180,9 @@ internal static class SimulateCommand
             long seed = p.GetValue(GlobalOptions.Seed);
             var (x, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             var options = new SatelliteTrailOptions { GlintProbability = p.GetValue(glint) };
-            if (p.GetValue(count) is { } c) options = options with { Count = Distribution.Parse(c, "--count") };
-            if (p.GetValue(snr) is { } s) options = options with { PeakSnr = Distribution.Parse(s, "--peak-snr") };
-            if (p.GetValue(width) is { } wd) options = options with { Width = Distribution.Parse(wd, "--width").RequirePositive("--width") };
+            if (p.GetValue(count) is { } c) options = options with { Count = Distribution.Parse(c, "count") };
+            if (p.GetValue(snr) is { } s) options = options with { PeakSnr = Distribution.Parse(s, "peakSnr") };
+            if (p.GetValue(width) is { } wd) options = options with { Width = Distribution.Parse(wd, "width").RequirePositive("width") };
             var result = new SatelliteTrailSimulator(options).AddTrails(x, seed);
             header ??= new FitsHeader();
             header.Set("TRAILS", result.Trails.Count, "satellite trails added");
@@ -204,6 +207,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS: primary (N, H, W) traces, CENTROID1 and SPECTRUM1 (N, W) extensions; parameters as .csv beside.", Required = true };
         var cmd = new Command("traces", "NIRISS SOSS-like spectral traces (orders 1-3) with varied shift, rotation, brightness, temperature.");
         foreach (var o in new Option[] { n, size, peak, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("count", n), ("height", size), ("width", size), ("peakBrightness", peak));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
