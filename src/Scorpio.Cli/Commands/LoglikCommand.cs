@@ -21,7 +21,7 @@ internal static class LoglikCommand
         var model = new Option<string>("--model") { Description = "Run folder of a trained model.", Required = true };
         var data = new Option<string[]>("--data") { Description = "Images: FITS cubes, folders of FITS images or .npy arrays (same layout as for training).", Required = true, AllowMultipleArgumentsPerToken = true };
         var limit = new Option<int?>("--n") { Description = "Use at most this many images (the first ones)." };
-        var batch = new Option<int>("--batch") { Description = "Images per batch.", DefaultValueFactory = _ => 8 };
+        var batch = new Option<int>("--batch") { Description = "Images per batch (memory; the values do not depend on it).", DefaultValueFactory = _ => 8 };
         var steps = new Option<int>("--steps") { Description = "RK4 steps of the ODE (4 network evaluations each).", DefaultValueFactory = _ => 64 };
         var divergence = new Option<string>("--divergence") { Description = "hutchinson (one backward pass per probe) or exact (one per pixel: small images only).", DefaultValueFactory = _ => "hutchinson" };
         var probes = new Option<int>("--probes") { Description = "Hutchinson probes per image (averaged).", DefaultValueFactory = _ => 1 };
@@ -30,7 +30,9 @@ internal static class LoglikCommand
         var output = new Option<string>("--out") { Description = "JSON file for the results.", DefaultValueFactory = _ => "loglik.json" };
 
         var cmd = new Command("loglik", "Log-likelihood (bits/dim) of images under a trained model, via the probability-flow ODE. Example:\n" +
-            "  scorpio loglik --model runs/prior --data test.fits --n 64 --out loglik.json")
+            "  scorpio loglik --model runs/prior --data test.fits --n 64 --out loglik.json\n" +
+            "Image k draws its dequantisation noise and Hutchinson probes from its own generator seeded from (--seed, k), so its value\n" +
+            "does not depend on --batch (Scorpio.Density.DataLogLikelihood).")
         {
             model, data, limit, batch, steps, divergence, probes, units, quantum, output,
         };

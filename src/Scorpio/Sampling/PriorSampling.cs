@@ -118,5 +118,11 @@ public static class PriorSampling
         if (options.Count < 1) throw new InvalidSettingException("count", $"must be at least 1 (got {options.Count})");
         if (options.BatchSize < 1) throw new InvalidSettingException("batchSize", $"must be at least 1 (got {options.BatchSize})");
         if (options.Settings.Steps is int steps && steps < 1) throw new InvalidSettingException("steps", $"must be at least 1 (got {steps})");
+        // The samplers' own checks are ArgumentExceptions (a caller's bug there); here the settings are the user's.
+        var o = options.Settings;
+        if (!(o.Eta >= 0)) throw new InvalidSettingException("eta", $"must be >= 0 (got {o.Eta})");
+        if (!(o.Churn >= 0)) throw new InvalidSettingException("churn", $"must be >= 0 (got {o.Churn})");
+        if (!(o.Snr > 0)) throw new InvalidSettingException("snr", $"must be positive (got {o.Snr})");
+        if (o.CorrectorSteps < 0) throw new InvalidSettingException("correctorSteps", $"must be >= 0 (got {o.CorrectorSteps})");
     }
 }

@@ -134,5 +134,8 @@ public class PriorSamplingTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.Equal("count", Parameter(ok with { Count = 0 }));
         Assert.Equal("batchSize", Parameter(ok with { BatchSize = 0 }));
         Assert.Equal("steps", Parameter(ok with { Settings = new SamplerOptions { Steps = 0 } }));
+        Assert.Equal("churn", Parameter(ok with { Settings = new SamplerOptions { Churn = -1 } }));
+        Assert.Equal("eta", Parameter(ok with { Settings = new SamplerOptions { Eta = -0.5 } }));
+        Assert.Equal("snr", Parameter(ok with { Settings = new SamplerOptions { Snr = 0 } }));
     }
 }
