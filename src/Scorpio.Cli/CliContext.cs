@@ -7,7 +7,15 @@ namespace Scorpio.Cli;
 internal static class CliContext
 {
     /// <summary>The device chosen by --device (auto: CUDA when available).</summary>
-    public static Device Device(ParseResult pr) => Torch.Device.Parse(pr.GetValue(GlobalOptions.Device) ?? "auto");
+    public static Device Device(ParseResult pr)
+    {
+        string text = pr.GetValue(GlobalOptions.Device) ?? "auto";
+        try { return Torch.Device.Parse(text); }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            throw new Astro.UserInputException($"--device {text}: {(e is ArgumentException ? e.Message : "use auto, cpu, cuda or cuda:N")}");
+        }
+    }
 
     public static long Seed(ParseResult pr) => pr.GetValue(GlobalOptions.Seed);
 

@@ -21,7 +21,7 @@ internal static class GlobalOptions
 
     public static readonly Option<long> Seed = new("--seed")
     {
-        Description = "Seed for every random choice; recorded in outputs.",
+        Description = "Seed for every random choice; recorded in outputs. Item k of a run (sample, image, galaxy, frame) draws from its own stream of (seed, k), so it does not depend on --batch or --n (docs/seeds.md).",
         DefaultValueFactory = _ => 0,
         Recursive = true,
     };

@@ -65,10 +65,12 @@ public class EvaluationTests
         var a = SersicRenderer.RandomSet(8, 1, 24, seed: 1);
         var b = SersicRenderer.RandomSet(8, 3, 24, seed: 2);
         string dir = TestPaths.TempDir("evaluate-errors");
-        var e1 = Assert.Throws<ArgumentException>(() => GeneratedSetEvaluator.Run(a, a, dir, new GeneratedEvaluationOptions { Metrics = new[] { "fid" } }));
+        var e1 = Assert.Throws<InvalidSettingException>(() => GeneratedSetEvaluator.Run(a, a, dir, new GeneratedEvaluationOptions { Metrics = new[] { "fid" } }));
         Assert.Contains("choose from", e1.Message);
-        var e2 = Assert.Throws<ArgumentException>(() => GeneratedSetEvaluator.Run(a, b, dir, new GeneratedEvaluationOptions()));
+        Assert.Equal("metrics", e1.Parameter);
+        var e2 = Assert.Throws<InvalidSettingException>(() => GeneratedSetEvaluator.Run(a, b, dir, new GeneratedEvaluationOptions()));
         Assert.Contains("same bands and size", e2.Message);
+        Assert.Equal("generated", e2.Parameter);
         Assert.Throws<UserInputException>(() => ImageSetReader.Read(Path.Combine(dir, "missing.fits"), "--real"));
     }
 

@@ -26,17 +26,17 @@ public static class ColumnMedianCorrection
     {
         var o = options ?? new ColumnMedianOptions();
         o.Validate();
-        if (frames.Rank < 2) throw new ArgumentException($"column-median correction needs (H, W) or (N, H, W) frames, got {frames}");
+        if (frames.Rank < 2) throw new InvalidSettingException("frames", $"must be (H, W) or (N, H, W) frames, got {frames}");
         int h = frames.Height, w = frames.Width, hw = h * w, n = frames.PlaneCount;
         bool subtract = medianFrame != null || n > 1;
         var reference = medianFrame ?? (n > 1 ? MedianFrame(frames) : frames.Plane(0));
         if (reference.Height != h || reference.Width != w || reference.PlaneCount != 1)
-            throw new ArgumentException($"median frame {reference} does not match frames of {h}x{w}");
+            throw new InvalidSettingException("medianFrame", $"{reference} does not match frames of {h}x{w}");
         bool[] mask;
         if (traceMask != null)
         {
             if (traceMask.Height != h || traceMask.Width != w || traceMask.PlaneCount != 1)
-                throw new ArgumentException($"trace mask {traceMask} does not match frames of {h}x{w}");
+                throw new InvalidSettingException("traceMask", $"{traceMask} does not match frames of {h}x{w}");
             mask = traceMask.Data.Select(v => v != 0).ToArray();
         }
         else mask = TraceMask(reference, o.Threshold, o.DilatePixels);

@@ -19,11 +19,11 @@ public sealed record ColumnMedianOptions
     /// <summary>Columns with fewer unmasked pixels than this are left uncorrected.</summary>
     public int MinimumUnmaskedPixels { get; init; } = 4;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable field.</summary>
+    /// <summary>Throws an <see cref="InvalidSettingException"/> naming the first unusable field (in camelCase).</summary>
     public void Validate()
     {
-        if (DilatePixels < 0) throw new ArgumentException($"ColumnMedianOptions.DilatePixels must be >= 0 (got {DilatePixels})");
-        if (MinimumUnmaskedPixels < 1) throw new ArgumentException($"ColumnMedianOptions.MinimumUnmaskedPixels must be >= 1 (got {MinimumUnmaskedPixels})");
-        if (Threshold is { } t && double.IsNaN(t)) throw new ArgumentException("ColumnMedianOptions.Threshold is NaN");
+        if (DilatePixels < 0) throw new InvalidSettingException("dilatePixels", $"must be >= 0 (got {DilatePixels})");
+        if (MinimumUnmaskedPixels < 1) throw new InvalidSettingException("minimumUnmaskedPixels", $"must be at least 1 (got {MinimumUnmaskedPixels})");
+        if (Threshold is { } t && double.IsNaN(t)) throw new InvalidSettingException("threshold", "is NaN: give a number in the median frame's units");
     }
 }

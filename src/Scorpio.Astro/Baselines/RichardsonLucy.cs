@@ -17,10 +17,10 @@ public static class RichardsonLucy
     {
         var o = options ?? new RichardsonLucyOptions();
         o.Validate();
-        if (observed.Rank < 2) throw new ArgumentException($"Richardson-Lucy needs images of rank >= 2, got {observed}");
-        if (psf.PlaneCount != 1 || psf.Rank < 2) throw new ArgumentException($"PSF must be a single 2-D image, got {psf}");
+        if (observed.Rank < 2) throw new InvalidSettingException("observed", $"must be an (H, W) image or a stack of them to deconvolve, got {observed}");
+        if (psf.PlaneCount != 1 || psf.Rank < 2) throw new InvalidSettingException("psf", $"must be a single 2-D image, got {psf}");
         double psfSum = psf.Data.Sum(v => (double)v);
-        if (!(psfSum > 0)) throw new ArgumentException("PSF must have a positive sum");
+        if (!(psfSum > 0)) throw new InvalidSettingException("psf", $"must have a positive sum (got {psfSum:G4})");
         // A normalised PSF keeps the flux of the estimate equal to that of the data.
         var kernel = psf.Data.Select(v => (float)(v / psfSum)).ToArray();
         int h = observed.Height, w = observed.Width, hw = h * w;

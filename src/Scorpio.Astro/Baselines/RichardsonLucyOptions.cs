@@ -22,10 +22,10 @@ public sealed record RichardsonLucyOptions
     /// </summary>
     public bool NonNegative { get; init; } = true;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable field.</summary>
+    /// <summary>Throws an <see cref="InvalidSettingException"/> naming the first unusable field (in camelCase).</summary>
     public void Validate()
     {
-        if (Iterations < 1) throw new ArgumentException($"RichardsonLucyOptions.Iterations must be >= 1 (got {Iterations})");
-        if (DampingThreshold is { } t && !(t > 0)) throw new ArgumentException($"RichardsonLucyOptions.DampingThreshold must be > 0 data units (got {t})");
+        if (Iterations < 1) throw new InvalidSettingException("iterations", $"must be at least 1 (got {Iterations})");
+        if (DampingThreshold is { } t && !(t > 0)) throw new InvalidSettingException("dampingThreshold", $"must be > 0 data units (got {t})");
     }
 }

@@ -17,18 +17,18 @@ public static class TrailInterpolation
     /// <param name="maxIterations">upper bound on SOR sweeps</param>
     public static ImageData Fill(ImageData image, ImageData mask, double tolerance = 1e-4, int maxIterations = 5000)
     {
-        if (image.Rank < 2) throw new ArgumentException($"interpolation needs images of rank >= 2, got {image}");
+        if (image.Rank < 2) throw new InvalidSettingException("image", $"must be an (H, W) image or a stack of them to interpolate, got {image}");
         int h = image.Height, w = image.Width, hw = h * w;
         bool shared = mask.PlaneCount == 1;
         if (mask.Height != h || mask.Width != w || (!shared && mask.PlaneCount != image.PlaneCount))
-            throw new ArgumentException($"mask {mask} does not match image {image}: give one (H, W) mask or one per plane");
+            throw new InvalidSettingException("mask", $"{mask} does not match image {image}: give one (H, W) mask or one per plane");
         for (int p = 0; p < image.PlaneCount; p++)
         {
             var m = mask.Data.AsSpan(shared ? 0 : p * hw, hw);
             var plane = image.Data.AsSpan(p * hw, hw);
             bool any = false;
             for (int i = 0; i < hw && !any; i++) any = m[i] == 0 && float.IsFinite(plane[i]);
-            if (!any) throw new ArgumentException($"plane {p}: every pixel is masked (or not finite), nothing to interpolate from");
+            if (!any) throw new InvalidSettingException("mask", $"covers every pixel of plane {p} (or the rest is not finite): nothing to interpolate from");
         }
         var output = image.Clone();
         Parallel.For(0, image.PlaneCount, p =>

@@ -15,11 +15,11 @@ public static class WienerDeconvolution
     /// <param name="noiseToSignal">noise-to-signal power ratio, > 0 (e.g. 1e-3 to 1e-1)</param>
     public static ImageData Deconvolve(ImageData observed, ImageData psf, double noiseToSignal)
     {
-        if (!(noiseToSignal > 0)) throw new ArgumentOutOfRangeException(nameof(noiseToSignal), $"noise-to-signal ratio must be > 0 (got {noiseToSignal})");
-        if (observed.Rank < 2) throw new ArgumentException($"Wiener deconvolution needs images of rank >= 2, got {observed}");
-        if (psf.PlaneCount != 1 || psf.Rank < 2) throw new ArgumentException($"PSF must be a single 2-D image, got {psf}");
+        if (!(noiseToSignal > 0)) throw new InvalidSettingException("noiseToSignal", $"must be > 0 (got {noiseToSignal})");
+        if (observed.Rank < 2) throw new InvalidSettingException("observed", $"must be an (H, W) image or a stack of them to deconvolve, got {observed}");
+        if (psf.PlaneCount != 1 || psf.Rank < 2) throw new InvalidSettingException("psf", $"must be a single 2-D image, got {psf}");
         double psfSum = psf.Data.Sum(v => (double)v);
-        if (!(psfSum > 0)) throw new ArgumentException("PSF must have a positive sum");
+        if (!(psfSum > 0)) throw new InvalidSettingException("psf", $"must have a positive sum (got {psfSum:G4})");
         var kernel = psf.Data.Select(v => (float)(v / psfSum)).ToArray();
         int h = observed.Height, w = observed.Width, hw = h * w;
         var conv = new FftConvolver(kernel, psf.Height, psf.Width, h, w);

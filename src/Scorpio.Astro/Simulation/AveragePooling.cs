@@ -8,11 +8,11 @@ public static class AveragePooling
     /// <summary>(..., H, W) to (..., H/K, W/K); H and W must be multiples of K.</summary>
     public static ImageData Apply(ImageData image, int factor)
     {
-        if (factor < 1) throw new ArgumentOutOfRangeException(nameof(factor), $"pool factor must be >= 1 (got {factor})");
+        if (factor < 1) throw new InvalidSettingException("factor", $"must be at least 1 (got {factor})");
         if (factor == 1) return image.Clone();
         int h = image.Height, w = image.Width;
         if (h % factor != 0 || w % factor != 0)
-            throw new ArgumentException($"image of {h}x{w} pixels is not divisible by pool factor {factor}: crop or pad it to a multiple of {factor}");
+            throw new InvalidSettingException("factor", $"{factor} does not divide the image's {h}x{w} pixels: crop or pad it to a multiple of {factor}");
         int ho = h / factor, wo = w / factor, planes = image.PlaneCount;
         var shape = (int[])image.Shape.Clone();
         shape[^1] = wo;

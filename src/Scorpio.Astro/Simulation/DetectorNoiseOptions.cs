@@ -46,7 +46,7 @@ public sealed record DetectorNoiseOptions
     /// <paramref name="readNoise"/> (keeps the relative strength of the effects).</summary>
     public DetectorNoiseOptions WithReadNoise(double readNoise)
     {
-        if (!(readNoise >= 0)) throw new ArgumentOutOfRangeException(nameof(readNoise), $"read noise must be >= 0 (got {readNoise})");
+        if (!(readNoise >= 0)) throw new InvalidSettingException("readNoise", $"must be >= 0 (got {readNoise})");
         double f = ReadNoise > 0 ? readNoise / ReadNoise : 0;
         return this with
         {
@@ -55,12 +55,12 @@ public sealed record DetectorNoiseOptions
         };
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable field.</summary>
+    /// <summary>Throws an <see cref="InvalidSettingException"/> naming the first unusable field (in camelCase, e.g. <c>oneOverFAlpha</c>).</summary>
     public void Validate()
     {
         void NonNegative(double v, string name)
         {
-            if (!(v >= 0) || double.IsInfinity(v)) throw new ArgumentException($"DetectorNoiseOptions.{name} must be a finite number >= 0 (got {v})");
+            if (!(v >= 0) || double.IsInfinity(v)) throw new InvalidSettingException(char.ToLowerInvariant(name[0]) + name[1..], $"must be a finite number >= 0 (got {v})");
         }
         NonNegative(ReadNoise, nameof(ReadNoise));
         NonNegative(OneOverFSigma, nameof(OneOverFSigma));
@@ -71,10 +71,10 @@ public sealed record DetectorNoiseOptions
         NonNegative(HotPixelMedianLevel, nameof(HotPixelMedianLevel));
         NonNegative(EpoxyVoidDensity, nameof(EpoxyVoidDensity));
         NonNegative(EpoxyVoidAmplitude, nameof(EpoxyVoidAmplitude));
-        if (!(OneOverFAlpha >= 0 && OneOverFAlpha <= 4)) throw new ArgumentException($"DetectorNoiseOptions.OneOverFAlpha must be in [0, 4] (got {OneOverFAlpha})");
-        if (LineOverhead < 0) throw new ArgumentException($"DetectorNoiseOptions.LineOverhead must be >= 0 (got {LineOverhead})");
-        if (AmplifierCount < 1) throw new ArgumentException($"DetectorNoiseOptions.AmplifierCount must be >= 1 (got {AmplifierCount})");
-        if (!(HotPixelFraction >= 0 && HotPixelFraction < 1)) throw new ArgumentException($"DetectorNoiseOptions.HotPixelFraction must be in [0, 1) (got {HotPixelFraction})");
-        if (!(DeadPixelFraction >= 0 && DeadPixelFraction < 1)) throw new ArgumentException($"DetectorNoiseOptions.DeadPixelFraction must be in [0, 1) (got {DeadPixelFraction})");
+        if (!(OneOverFAlpha >= 0 && OneOverFAlpha <= 4)) throw new InvalidSettingException("oneOverFAlpha", $"must be in [0, 4] (got {OneOverFAlpha})");
+        if (LineOverhead < 0) throw new InvalidSettingException("lineOverhead", $"must be >= 0 (got {LineOverhead})");
+        if (AmplifierCount < 1) throw new InvalidSettingException("amplifierCount", $"must be >= 1 (got {AmplifierCount})");
+        if (!(HotPixelFraction >= 0 && HotPixelFraction < 1)) throw new InvalidSettingException("hotPixelFraction", $"must be in [0, 1) (got {HotPixelFraction})");
+        if (!(DeadPixelFraction >= 0 && DeadPixelFraction < 1)) throw new InvalidSettingException("deadPixelFraction", $"must be in [0, 1) (got {DeadPixelFraction})");
     }
 }

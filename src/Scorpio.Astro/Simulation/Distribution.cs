@@ -21,10 +21,11 @@ public sealed record Distribution(DistributionKind Kind, double A, double B = 0,
     /// <summary>dN/dm proportional to 10^(slope m) between min and max (slope ~0.3-0.6 for faint galaxies).</summary>
     public static Distribution NumberCounts(double min, double max, double slope) => new(DistributionKind.NumberCounts, 0, slope, min, max);
 
-    /// <summary>Checks the parameters; throws naming <paramref name="field"/> when they are unusable.</summary>
+    /// <summary>Checks the parameters; throws an <see cref="InvalidSettingException"/> naming <paramref name="field"/> (the parameter,
+    /// e.g. <c>halfLightRadius</c>) when they are unusable.</summary>
     public Distribution Validate(string field)
     {
-        void Fail(string why) => throw new ArgumentException($"{field}: {why} (got {this.ToText()})");
+        void Fail(string why) => throw new InvalidSettingException(field, $"{why} (got {this.ToText()})");
         if (double.IsNaN(A) || double.IsNaN(B) || double.IsNaN(Min) || double.IsNaN(Max)) Fail("parameters must be numbers");
         if (Min > Max) Fail("Min must not exceed Max");
         switch (Kind)
@@ -104,8 +105,8 @@ public sealed record Distribution(DistributionKind Kind, double A, double B = 0,
     /// for sizes, ratios and temperatures.</summary>
     public Distribution RequirePositive(string field, double max = double.PositiveInfinity)
     {
-        if (Cdf(0) > 0) throw new ArgumentException($"{field}: values must be > 0 but {ToText()} allows values <= 0; add bounds such as @0.1,{(double.IsInfinity(max) ? "100" : max.ToString(CultureInfo.InvariantCulture))}");
-        if (Cdf(max) < 1) throw new ArgumentException($"{field}: values must be <= {max.ToString(CultureInfo.InvariantCulture)} but {ToText()} allows larger ones");
+        if (Cdf(0) > 0) throw new InvalidSettingException(field, $"values must be > 0 but {ToText()} allows values <= 0; add bounds such as @0.1,{(double.IsInfinity(max) ? "100" : max.ToString(CultureInfo.InvariantCulture))}");
+        if (Cdf(max) < 1) throw new InvalidSettingException(field, $"values must be <= {max.ToString(CultureInfo.InvariantCulture)} but {ToText()} allows larger ones");
         return this;
     }
 
@@ -141,11 +142,12 @@ public sealed record Distribution(DistributionKind Kind, double A, double B = 0,
 
     public override string ToString() => ToText();
 
-    /// <summary>Parses the text form (see the type summary); <paramref name="field"/> names the option in errors.</summary>
+    /// <summary>Parses the text form (see the type summary); errors are <see cref="InvalidSettingException"/>s naming
+    /// <paramref name="field"/>, the parameter the text is for.</summary>
     public static Distribution Parse(string text, string field)
     {
         const string help = "expected e.g. uniform:16,20 | normal:19,1 | lognormal:6,0.3 | loguniform:2,10 | counts:16,20,0.3 | constant:5, optionally followed by @min,max";
-        if (string.IsNullOrWhiteSpace(text)) throw new ArgumentException($"{field}: empty distribution; {help}");
+        if (string.IsNullOrWhiteSpace(text)) throw new InvalidSettingException(field, $"is an empty distribution; {help}");
         string spec = text.Trim();
         double min = double.NegativeInfinity, max = double.PositiveInfinity;
         int at = spec.IndexOf('@');
@@ -153,19 +155,19 @@ public sealed record Distribution(DistributionKind Kind, double A, double B = 0,
         {
             double[] bounds;
             try { bounds = Numbers(spec[(at + 1)..]); }
-            catch (FormatException) { throw new ArgumentException($"{field}: '{text}' has non-numeric truncation bounds; {help}"); }
-            if (bounds.Length != 2) throw new ArgumentException($"{field}: '{text}' has bad truncation bounds; {help}");
+            catch (FormatException) { throw new InvalidSettingException(field, $"'{text}' has non-numeric truncation bounds; {help}"); }
+            if (bounds.Length != 2) throw new InvalidSettingException(field, $"'{text}' has bad truncation bounds; {help}");
             (min, max) = (bounds[0], bounds[1]);
             spec = spec[..at];
         }
         int colon = spec.IndexOf(':');
-        if (colon < 0) throw new ArgumentException($"{field}: '{text}' has no ':'; {help}");
+        if (colon < 0) throw new InvalidSettingException(field, $"'{text}' has no ':'; {help}");
         string name = spec[..colon].Trim().ToLowerInvariant();
         double[] p;
         try { p = Numbers(spec[(colon + 1)..]); }
-        catch (FormatException) { throw new ArgumentException($"{field}: '{text}' has a non-numeric parameter; {help}"); }
+        catch (FormatException) { throw new InvalidSettingException(field, $"'{text}' has a non-numeric parameter; {help}"); }
         Distribution Need(int count, Func<Distribution> make) =>
-            p.Length == count ? make() : throw new ArgumentException($"{field}: '{name}' takes {count} numbers, got {p.Length} in '{text}'; {help}");
+            p.Length == count ? make() : throw new InvalidSettingException(field, $"'{text}': '{name}' takes {count} numbers, got {p.Length}; {help}");
         var d = name switch
         {
             "constant" => Need(1, () => Constant(p[0])),
@@ -174,7 +176,7 @@ public sealed record Distribution(DistributionKind Kind, double A, double B = 0,
             "lognormal" => Need(2, () => LogNormal(p[0], p[1])),
             "loguniform" => Need(2, () => LogUniform(p[0], p[1])),
             "counts" or "numbercounts" => Need(3, () => NumberCounts(p[0], p[1], p[2])),
-            _ => throw new ArgumentException($"{field}: unknown distribution '{name}'; {help}"),
+            _ => throw new InvalidSettingException(field, $"'{text}': unknown distribution '{name}'; {help}"),
         };
         if (at >= 0) d = d with { Min = Math.Max(d.Min, min), Max = Math.Min(d.Max, max) };
         return d.Validate(field);

@@ -34,7 +34,7 @@ public sealed class GalaxySimulator
     /// <summary>Simulates <paramref name="count"/> galaxies with <paramref name="seed"/>.</summary>
     public GalaxySimulationResult Simulate(int count, long seed)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"number of galaxies must be >= 1 (got {count})");
+        if (count < 1) throw new InvalidSettingException("count", $"must be at least 1 (got {count})");
         int s = _options.Size, nb = _options.Bands.Count, hw = s * s;
         var data = new float[(long)count * nb * hw];
         var parameters = new GalaxyParameters[count];
@@ -75,7 +75,7 @@ public sealed class GalaxySimulator
     /// seed, without rendering (catalogues, distribution checks).</summary>
     public IReadOnlyList<GalaxyParameters> DrawParameters(int count, long seed)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"number of galaxies must be >= 1 (got {count})");
+        if (count < 1) throw new InvalidSettingException("count", $"must be at least 1 (got {count})");
         var result = new GalaxyParameters[count];
         for (int i = 0; i < count; i++) result[i] = Draw(new SeededRandom(seed, i), i);
         return result;

@@ -97,7 +97,7 @@ public sealed record GalaxySimulatorOptions
     /// widths, PSF FWHM) scaled by size / <see cref="Size"/>.</summary>
     public GalaxySimulatorOptions ForSize(int size)
     {
-        if (size < 8) throw new ArgumentOutOfRangeException(nameof(size), $"galaxy stamp size must be >= 8 pixels (got {size})");
+        if (size < 8) throw new InvalidSettingException("size", $"must be at least 8 pixels (got {size})");
         double f = size / (double)Size;
         return this with
         {
@@ -109,43 +109,43 @@ public sealed record GalaxySimulatorOptions
         };
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable field.</summary>
+    /// <summary>Throws an <see cref="InvalidSettingException"/> naming the first unusable field (in camelCase, e.g. <c>noiseSigma</c>).</summary>
     public void Validate()
     {
-        if (Size < 8) throw new ArgumentException($"GalaxySimulatorOptions.Size must be >= 8 pixels (got {Size})");
-        if (Bands.Count == 0) throw new ArgumentException("GalaxySimulatorOptions.Bands is empty: give at least one band, e.g. r or g,r,z");
+        if (Size < 8) throw new InvalidSettingException("size", $"must be at least 8 pixels (got {Size})");
+        if (Bands.Count == 0) throw new InvalidSettingException("bands", "is empty: give at least one band, e.g. r or g,r,z");
         foreach (var b in Bands.Append(ReferenceBand))
             if (!Colours.ContainsKey(b))
-                throw new ArgumentException($"GalaxySimulatorOptions.Bands: no colour known for band '{b}'; known bands: {string.Join(",", Colours.Keys)} (add it to Colours)");
-        if (Bands.Distinct(StringComparer.OrdinalIgnoreCase).Count() != Bands.Count) throw new ArgumentException($"GalaxySimulatorOptions.Bands lists a band twice ({string.Join(",", Bands)})");
-        Magnitude.Validate("Magnitude");
-        HalfLightRadius.Validate("HalfLightRadius").RequirePositive("HalfLightRadius");
-        BulgeFraction.Validate("BulgeFraction");
-        if (BulgeFraction.Cdf(-1e-12) > 0 || BulgeFraction.Cdf(1) < 1) throw new ArgumentException($"BulgeFraction must stay within [0, 1] (got {BulgeFraction})");
-        BulgeSersicIndex.Validate("BulgeSersicIndex").RequirePositive("BulgeSersicIndex");
-        BulgeToDiskSize.Validate("BulgeToDiskSize").RequirePositive("BulgeToDiskSize");
-        AxisRatio.Validate("AxisRatio").RequirePositive("AxisRatio", 1);
-        BulgeAxisRatio.Validate("BulgeAxisRatio").RequirePositive("BulgeAxisRatio", 1);
-        ArmPitchDegrees.Validate("ArmPitchDegrees").RequirePositive("ArmPitchDegrees", 89);
-        ArmAmplitude.Validate("ArmAmplitude");
-        ArmSharpness.Validate("ArmSharpness").RequirePositive("ArmSharpness");
-        BarFraction.Validate("BarFraction");
-        BarLength.Validate("BarLength").RequirePositive("BarLength");
-        ClumpCount.Validate("ClumpCount");
-        ClumpFraction.Validate("ClumpFraction");
-        ClumpSigma.Validate("ClumpSigma").RequirePositive("ClumpSigma");
-        Probability(EllipticalFraction, nameof(EllipticalFraction));
-        Probability(SpiralProbability, nameof(SpiralProbability));
-        Probability(BarProbability, nameof(BarProbability));
-        Probability(ClumpProbability, nameof(ClumpProbability));
-        if (ArmCounts.Count == 0 || ArmCounts.Any(m => m < 1)) throw new ArgumentException("GalaxySimulatorOptions.ArmCounts must list arm counts >= 1");
-        if (!(NoiseSigma >= 0)) throw new ArgumentException($"GalaxySimulatorOptions.NoiseSigma must be >= 0 (got {NoiseSigma})");
-        if (!(PsfFwhm >= 0)) throw new ArgumentException($"GalaxySimulatorOptions.PsfFwhm must be >= 0 (got {PsfFwhm})");
-        if (!(CentreShift >= 0)) throw new ArgumentException($"GalaxySimulatorOptions.CentreShift must be >= 0 (got {CentreShift})");
+                throw new InvalidSettingException(Bands.Contains(b) ? "bands" : "referenceBand", $"has no colour known for band '{b}'; known bands: {string.Join(",", Colours.Keys)} (add it to Colours)");
+        if (Bands.Distinct(StringComparer.OrdinalIgnoreCase).Count() != Bands.Count) throw new InvalidSettingException("bands", $"lists a band twice ({string.Join(",", Bands)})");
+        Magnitude.Validate("magnitude");
+        HalfLightRadius.Validate("halfLightRadius").RequirePositive("halfLightRadius");
+        BulgeFraction.Validate("bulgeFraction");
+        if (BulgeFraction.Cdf(-1e-12) > 0 || BulgeFraction.Cdf(1) < 1) throw new InvalidSettingException("bulgeFraction", $"must stay within [0, 1] (got {BulgeFraction})");
+        BulgeSersicIndex.Validate("bulgeSersicIndex").RequirePositive("bulgeSersicIndex");
+        BulgeToDiskSize.Validate("bulgeToDiskSize").RequirePositive("bulgeToDiskSize");
+        AxisRatio.Validate("axisRatio").RequirePositive("axisRatio", 1);
+        BulgeAxisRatio.Validate("bulgeAxisRatio").RequirePositive("bulgeAxisRatio", 1);
+        ArmPitchDegrees.Validate("armPitchDegrees").RequirePositive("armPitchDegrees", 89);
+        ArmAmplitude.Validate("armAmplitude");
+        ArmSharpness.Validate("armSharpness").RequirePositive("armSharpness");
+        BarFraction.Validate("barFraction");
+        BarLength.Validate("barLength").RequirePositive("barLength");
+        ClumpCount.Validate("clumpCount");
+        ClumpFraction.Validate("clumpFraction");
+        ClumpSigma.Validate("clumpSigma").RequirePositive("clumpSigma");
+        Probability(EllipticalFraction, "ellipticalFraction");
+        Probability(SpiralProbability, "spiralProbability");
+        Probability(BarProbability, "barProbability");
+        Probability(ClumpProbability, "clumpProbability");
+        if (ArmCounts.Count == 0 || ArmCounts.Any(m => m < 1)) throw new InvalidSettingException("armCounts", "must list arm counts >= 1");
+        if (!(NoiseSigma >= 0)) throw new InvalidSettingException("noiseSigma", $"must be >= 0 (got {NoiseSigma})");
+        if (!(PsfFwhm >= 0)) throw new InvalidSettingException("psfFwhm", $"must be >= 0 (got {PsfFwhm})");
+        if (!(CentreShift >= 0)) throw new InvalidSettingException("centreShift", $"must be >= 0 (got {CentreShift})");
     }
 
     private static void Probability(double p, string name)
     {
-        if (!(p >= 0 && p <= 1)) throw new ArgumentException($"GalaxySimulatorOptions.{name} is a probability in [0, 1] (got {p})");
+        if (!(p >= 0 && p <= 1)) throw new InvalidSettingException(name, $"is a probability in [0, 1] (got {p})");
     }
 }

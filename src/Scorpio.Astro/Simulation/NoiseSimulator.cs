@@ -42,8 +42,8 @@ public sealed class NoiseSimulator
     /// <summary>(count, height, width) noise frames in DN.</summary>
     public ImageData Simulate(int count, int height, int width, NoiseKind kind, long seed)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"number of frames must be >= 1 (got {count})");
-        if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"frame size must be positive (got {height}x{width})");
+        if (count < 1) throw new InvalidSettingException("count", $"must be at least 1 (got {count})");
+        if (height < 1 || width < 1) throw new InvalidSettingException(height < 1 ? "height" : "width", $"must be positive (got a frame of {height}x{width})");
         var output = new ImageData(count, height, width);
         AddTo(output, kind, seed);
         return output;

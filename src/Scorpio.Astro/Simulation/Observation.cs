@@ -21,12 +21,15 @@ public static class Observation
     /// <param name="noiseOptions">detector settings for 1f/darks (scaled so read noise = sigma)</param>
     public static ImageData Observe(ImageData image, ImageData? psf, int pool, double sigma, NoiseKind noise, long seed, DetectorNoiseOptions? noiseOptions = null)
     {
-        if (image.Rank < 2) throw new ArgumentException($"observe needs images of rank >= 2, got {image}");
-        if (!(sigma >= 0)) throw new ArgumentOutOfRangeException(nameof(sigma), $"noise sigma must be >= 0 (got {sigma})");
+        if (image.Rank < 2) throw new InvalidSettingException("image", $"must be an (H, W) image or a stack of them to observe, got {image}");
+        if (!(sigma >= 0)) throw new InvalidSettingException("sigma", $"must be >= 0 (got {sigma})");
+        if (pool < 1) throw new InvalidSettingException("pool", $"must be at least 1 (got {pool})");
+        if (image.Height % pool != 0 || image.Width % pool != 0)
+            throw new InvalidSettingException("pool", $"{pool} does not divide the image's {image.Height}x{image.Width} pixels: crop or pad it to a multiple of {pool}");
         var blurred = image;
         if (psf != null)
         {
-            if (psf.PlaneCount != 1 || psf.Rank < 2) throw new ArgumentException($"PSF must be a single 2-D image, got {psf}");
+            if (psf.PlaneCount != 1 || psf.Rank < 2) throw new InvalidSettingException("psf", $"must be a single 2-D image, got {psf}");
             blurred = new FftConvolver(psf, image.Height, image.Width).ConvolvePlanes(image);
         }
         var pooled = pool == 1 ? (psf != null ? blurred : blurred.Clone()) : AveragePooling.Apply(blurred, pool);

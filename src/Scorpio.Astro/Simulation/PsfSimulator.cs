@@ -25,10 +25,10 @@ public static class PsfSimulator
     /// <param name="supersample">sub-samples per pixel side for pixel integration (>= 1)</param>
     public static ImageData Create(PsfModel model, double fwhm, int size, double beta = DefaultMoffatBeta, int supersample = 1)
     {
-        if (!(fwhm > 0) || double.IsInfinity(fwhm)) throw new ArgumentOutOfRangeException(nameof(fwhm), $"PSF FWHM must be a positive number of pixels (got {fwhm})");
-        if (size < 1 || size % 2 == 0) throw new ArgumentOutOfRangeException(nameof(size), $"PSF size must be odd and positive so the centre falls on a pixel (got {size}; use {Math.Max(1, size + 1 - size % 2)})");
-        if (supersample < 1) throw new ArgumentOutOfRangeException(nameof(supersample), $"supersample must be >= 1 (got {supersample})");
-        if (model == PsfModel.Moffat && !(beta > 1)) throw new ArgumentOutOfRangeException(nameof(beta), $"Moffat beta must be > 1 for a finite flux (got {beta})");
+        if (!(fwhm > 0) || double.IsInfinity(fwhm)) throw new InvalidSettingException("fwhm", $"must be a positive number of pixels (got {fwhm})");
+        if (size < 1 || size % 2 == 0) throw new InvalidSettingException("size", $"must be odd and positive so the centre falls on a pixel (got {size}; use {Math.Max(1, size + 1 - size % 2)})");
+        if (supersample < 1) throw new InvalidSettingException("supersample", $"must be at least 1 (got {supersample})");
+        if (model == PsfModel.Moffat && !(beta > 1)) throw new InvalidSettingException("beta", $"must be > 1 for a Moffat PSF of finite flux (got {beta})");
 
         Func<double, double> profile = model switch
         {

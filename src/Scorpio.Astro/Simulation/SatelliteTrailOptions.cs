@@ -29,17 +29,17 @@ public sealed record SatelliteTrailOptions
     /// <summary>Probability that a trail is a finite segment rather than crossing the image.</summary>
     public double SegmentProbability { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable field.</summary>
+    /// <summary>Throws an <see cref="InvalidSettingException"/> naming the first unusable field (in camelCase, e.g. <c>width</c>).</summary>
     public void Validate()
     {
-        Count.Validate("Count");
-        Width.Validate("Width").RequirePositive("Width");
-        PeakSnr.Validate("PeakSnr");
-        PeakBrightness?.Validate("PeakBrightness");
-        GlintPeriod.Validate("GlintPeriod");
-        GlintDepth.Validate("GlintDepth");
-        if (!(TruncationSigmas > 0)) throw new ArgumentException($"SatelliteTrailOptions.TruncationSigmas must be > 0 (got {TruncationSigmas})");
-        if (!(GlintProbability >= 0 && GlintProbability <= 1)) throw new ArgumentException($"SatelliteTrailOptions.GlintProbability must be in [0, 1] (got {GlintProbability})");
-        if (!(SegmentProbability >= 0 && SegmentProbability <= 1)) throw new ArgumentException($"SatelliteTrailOptions.SegmentProbability must be in [0, 1] (got {SegmentProbability})");
+        Count.Validate("count");
+        Width.Validate("width").RequirePositive("width");
+        PeakSnr.Validate("peakSnr");
+        PeakBrightness?.Validate("peakBrightness");
+        GlintPeriod.Validate("glintPeriod");
+        GlintDepth.Validate("glintDepth");
+        if (!(TruncationSigmas > 0)) throw new InvalidSettingException("truncationSigmas", $"must be > 0 (got {TruncationSigmas})");
+        if (!(GlintProbability >= 0 && GlintProbability <= 1)) throw new InvalidSettingException("glintProbability", $"must be in [0, 1] (got {GlintProbability})");
+        if (!(SegmentProbability >= 0 && SegmentProbability <= 1)) throw new InvalidSettingException("segmentProbability", $"must be in [0, 1] (got {SegmentProbability})");
     }
 }

@@ -20,7 +20,7 @@ public sealed class SatelliteTrailSimulator
     /// <summary>Returns a trailed copy of <paramref name="image"/> and its trail mask.</summary>
     public TrailResult AddTrails(ImageData image, long seed)
     {
-        if (image.Rank < 2) throw new ArgumentException($"trails need images of rank >= 2, got {image}");
+        if (image.Rank < 2) throw new InvalidSettingException("image", $"must be an (H, W) image or a stack of them to add trails to, got {image}");
         var output = image.Clone();
         var mask = new ImageData(image.Shape);
         int h = image.Height, w = image.Width, hw = h * w;

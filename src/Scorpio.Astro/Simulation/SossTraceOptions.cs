@@ -50,20 +50,22 @@ public sealed record SossTraceOptions
     /// <summary>The profile half-width in pixels for this frame height.</summary>
     public double EffectiveHalfWidth => ProfileHalfWidth ?? 11.5 * Height / 256.0;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first unusable field.</summary>
+    /// <summary>Throws an <see cref="InvalidSettingException"/> naming the first unusable field (in camelCase, e.g. <c>peakBrightness</c>).</summary>
     public void Validate()
     {
-        if (Height < 16 || Width < 32) throw new ArgumentException($"SossTraceOptions: frame must be at least 16 x 32 pixels (got {Height} x {Width})");
-        if (!(PeakBrightness >= 0)) throw new ArgumentException($"SossTraceOptions.PeakBrightness must be >= 0 (got {PeakBrightness})");
-        if (!(EffectiveHalfWidth > 0.5)) throw new ArgumentException($"SossTraceOptions.ProfileHalfWidth must be > 0.5 pixel (got {EffectiveHalfWidth})");
-        if (!(HornStrength >= 0)) throw new ArgumentException($"SossTraceOptions.HornStrength must be >= 0 (got {HornStrength})");
-        if (!(Order2Scale >= 0) || !(Order3Scale >= 0)) throw new ArgumentException("SossTraceOptions.Order2Scale and Order3Scale must be >= 0");
-        if (!(LineDepthScale >= 0)) throw new ArgumentException($"SossTraceOptions.LineDepthScale must be >= 0 (got {LineDepthScale})");
-        Brightness.Validate("Brightness");
-        if (Brightness.Cdf(-1e-12) > 0) throw new ArgumentException($"SossTraceOptions.Brightness must not be negative (got {Brightness})");
-        Temperature.Validate("Temperature").RequirePositive("SossTraceOptions.Temperature");
-        ShiftX.Validate("ShiftX");
-        ShiftY.Validate("ShiftY");
-        RotationDegrees.Validate("RotationDegrees");
+        if (Height < 16) throw new InvalidSettingException("height", $"must be at least 16 pixels (got {Height}; the frame is at least 16 x 32)");
+        if (Width < 32) throw new InvalidSettingException("width", $"must be at least 32 pixels (got {Width}; the frame is at least 16 x 32)");
+        if (!(PeakBrightness >= 0)) throw new InvalidSettingException("peakBrightness", $"must be >= 0 (got {PeakBrightness})");
+        if (!(EffectiveHalfWidth > 0.5)) throw new InvalidSettingException("profileHalfWidth", $"must be > 0.5 pixel (got {EffectiveHalfWidth})");
+        if (!(HornStrength >= 0)) throw new InvalidSettingException("hornStrength", $"must be >= 0 (got {HornStrength})");
+        if (!(Order2Scale >= 0)) throw new InvalidSettingException("order2Scale", $"must be >= 0 (got {Order2Scale})");
+        if (!(Order3Scale >= 0)) throw new InvalidSettingException("order3Scale", $"must be >= 0 (got {Order3Scale})");
+        if (!(LineDepthScale >= 0)) throw new InvalidSettingException("lineDepthScale", $"must be >= 0 (got {LineDepthScale})");
+        Brightness.Validate("brightness");
+        if (Brightness.Cdf(-1e-12) > 0) throw new InvalidSettingException("brightness", $"must not be negative (got {Brightness})");
+        Temperature.Validate("temperature").RequirePositive("temperature");
+        ShiftX.Validate("shiftX");
+        ShiftY.Validate("shiftY");
+        RotationDegrees.Validate("rotationDegrees");
     }
 }

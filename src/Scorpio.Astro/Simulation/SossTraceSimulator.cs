@@ -43,7 +43,7 @@ public sealed class SossTraceSimulator
     /// <summary>Simulates <paramref name="count"/> noiseless frames.</summary>
     public SossTraceResult Simulate(int count, long seed)
     {
-        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"number of traces must be >= 1 (got {count})");
+        if (count < 1) throw new InvalidSettingException("count", $"must be at least 1 (got {count})");
         int h = Options.Height, w = Options.Width, hw = h * w;
         var images = new ImageData(count, h, w);
         var centroids = new ImageData(count, w);

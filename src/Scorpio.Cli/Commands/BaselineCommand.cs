@@ -2,6 +2,7 @@ using System.CommandLine;
 using Scorpio.Astro;
 using Scorpio.Astro.Baselines;
 using Scorpio.Astro.Fits;
+using Scorpio.Data;
 
 namespace Scorpio.Cli;
 
@@ -37,10 +38,11 @@ internal static class BaselineCommand
         var output = OutOption();
         var cmd = new Command("rl", "Richardson-Lucy deconvolution (optional damping, non-negativity).");
         foreach (var o in new Option[] { image, psf, iterations, damping, allowNegative, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("observed", image), ("dampingThreshold", damping));
         cmd.SetAction(p =>
         {
-            var (y, header) = SimulateCommand.ReadWithHeader(p.GetValue(image)!, "--image");
-            var kernel = SimulateCommand.Squeeze(SimulateCommand.ReadWithHeader(p.GetValue(psf)!, "--psf").Image, "--psf");
+            var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
+            var kernel = ImageInputs.ReadPlane(p.GetValue(psf)!, "psf");
             var options = new RichardsonLucyOptions { Iterations = p.GetValue(iterations), DampingThreshold = p.GetValue(damping), NonNegative = !p.GetValue(allowNegative) };
             var x = RichardsonLucy.Deconvolve(y, kernel, options);
             header ??= new FitsHeader();
@@ -64,10 +66,11 @@ internal static class BaselineCommand
         var output = OutOption();
         var cmd = new Command("wiener", "Wiener deconvolution with a constant noise-to-signal ratio.");
         foreach (var o in new Option[] { image, psf, nsr, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("observed", image), ("noiseToSignal", nsr));
         cmd.SetAction(p =>
         {
-            var (y, header) = SimulateCommand.ReadWithHeader(p.GetValue(image)!, "--image");
-            var kernel = SimulateCommand.Squeeze(SimulateCommand.ReadWithHeader(p.GetValue(psf)!, "--psf").Image, "--psf");
+            var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
+            var kernel = ImageInputs.ReadPlane(p.GetValue(psf)!, "psf");
             var x = WienerDeconvolution.Deconvolve(y, kernel, p.GetValue(nsr));
             header ??= new FitsHeader();
             header.Set("BASELINE", "wiener", "method");
@@ -91,12 +94,13 @@ internal static class BaselineCommand
         var output = OutOption();
         var cmd = new Command("column-median", "JWST 1/f correction: subtract the median frame, mask traces, remove each column's median.");
         foreach (var o in new Option[] { frames, median, mask, threshold, dilate, axis, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("traceMask", mask), ("dilatePixels", dilate));
         cmd.SetAction(p =>
         {
-            var (data, header) = SimulateCommand.ReadWithHeader(p.GetValue(frames)!, "--frames");
-            ImageData? medianFrame = p.GetValue(median) is { } m ? SimulateCommand.Squeeze(SimulateCommand.ReadWithHeader(m, "--median-frame").Image, "--median-frame") : null;
-            ImageData? traceMask = p.GetValue(mask) is { } k ? SimulateCommand.Squeeze(SimulateCommand.ReadWithHeader(k, "--mask").Image, "--mask") : null;
-            var options = new ColumnMedianOptions { Threshold = p.GetValue(threshold), DilatePixels = p.GetValue(dilate), StripeAxis = SimulateCommand.ParseAxis(p.GetValue(axis)!, "--axis") };
+            var (data, header) = ImageInputs.ReadWithHeader(p.GetValue(frames)!, "frames");
+            ImageData? medianFrame = p.GetValue(median) is { } m ? ImageInputs.ReadPlane(m, "medianFrame") : null;
+            ImageData? traceMask = p.GetValue(mask) is { } k ? ImageInputs.ReadPlane(k, "mask") : null;
+            var options = new ColumnMedianOptions { Threshold = p.GetValue(threshold), DilatePixels = p.GetValue(dilate), StripeAxis = CommandInputs.ParseAxis(p.GetValue(axis)!, "--axis") };
             var corrected = ColumnMedianCorrection.Correct(data, traceMask, medianFrame, options);
             header ??= new FitsHeader();
             header.Set("BASELINE", "column-median", "1/f correction");
@@ -120,8 +124,8 @@ internal static class BaselineCommand
         foreach (var o in new Option[] { image, mask, output }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
-            var (y, header) = SimulateCommand.ReadWithHeader(p.GetValue(image)!, "--image");
-            var m = SimulateCommand.ReadWithHeader(p.GetValue(mask)!, "--mask").Image;
+            var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
+            var m = ImageInputs.ReadWithHeader(p.GetValue(mask)!, "mask").Image;
             var filled = TrailInterpolation.Fill(y, m);
             header ??= new FitsHeader();
             header.Set("BASELINE", "harmonic-interpolation", "masked pixels filled by Laplace interpolation");

@@ -51,13 +51,13 @@ internal static class EvaluateCommand
             };
             var options = new GeneratedEvaluationOptions
             {
-                Metrics = Split(p.GetValue(metrics)!),
+                Metrics = CommandInputs.Split(p.GetValue(metrics)!),
                 Seed = p.GetValue(GlobalOptions.Seed),
                 Sgd = new SgdOptions
                 {
                     ApertureRadius = p.GetValue(aperture), CornerSize = p.GetValue(corner), ZeroPoint = p.GetValue(zeroPoint),
                     PixelScale = p.GetValue(pixelScale), Size = sizeMeasure, SizeBand = p.GetValue(sizeBand),
-                    BandNames = p.GetValue(bands) is { } b ? Split(b) : null,
+                    BandNames = p.GetValue(bands) is { } b ? CommandInputs.Split(b) : null,
                 },
                 PqmRefs = p.GetValue(refs), PqmTessellations = p.GetValue(tess), PqmPermutations = p.GetValue(perms),
                 NeighbourCount = p.GetValue(neighbours), NeighbourRows = p.GetValue(rows),
@@ -72,7 +72,4 @@ internal static class EvaluateCommand
         });
         return cmd;
     }
-
-    internal static string[] Split(string list) =>
-        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

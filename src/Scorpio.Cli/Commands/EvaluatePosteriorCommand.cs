@@ -32,12 +32,13 @@ internal static class EvaluatePosteriorCommand
 
         var cmd = new Command("evaluate-posterior", "Check posterior samples against truths: PSNR/SSIM of mean and median (beside the observation), per-pixel credible-interval coverage, residual chi^2/dof, variance ratio, TARP over several posteriors.");
         foreach (var o in new Option[] { truth, posterior, output, prior, aperture, levels, sigma, range, bins }) cmd.Options.Add(o);
+        cmd.MapParameters(("runs", posterior), ("truths", truth), ("alphaBins", bins));
         cmd.SetAction(p =>
         {
             var dirs = p.GetValue(posterior)!;
             var folders = dirs.Select(PosteriorFolder.Read).ToList();
             var truths = ReadTruths(p.GetValue(truth)!, folders.Count);
-            var levelValues = EvaluateCommand.Split(p.GetValue(levels)!).Select(s =>
+            var levelValues = CommandInputs.Split(p.GetValue(levels)!).Select(s =>
                 double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0 && v < 1
                     ? v : throw new UserInputException($"--levels: '{s}' is not a level between 0 and 1")).ToArray();
             PosteriorSamples? priorSamples = p.GetValue(prior) is { } pp ? new PosteriorSamples(ImageSetReader.Read(pp, "--prior")) : null;

@@ -32,7 +32,7 @@ internal static class InpaintCommand
             var result = InpaintPipeline.Run(new InpaintRequest
             {
                 Prior = PriorModel.From(model, pr.GetValue(prior)!), Image = input, Start = pr.GetValue(start), Resample = pr.GetValue(resample), Jump = pr.GetValue(jump),
-                Steps = PosteriorCommand.Positive(pr.GetValue(steps), "--steps"), Count = PosteriorCommand.Positive(pr.GetValue(n), "--n"),
+                Steps = CommandInputs.Positive(pr.GetValue(steps), "--steps"), Count = CommandInputs.Positive(pr.GetValue(n), "--n"),
                 BatchSize = pr.GetValue(batch), Seed = CliContext.Seed(pr), Device = device, OutDir = pr.GetValue(output)!,
             }, m => Console.Error.WriteLine(m));
             Console.WriteLine($"wrote {result.Files.Count} files to {result.OutDir}");

@@ -14,16 +14,6 @@ namespace Scorpio.Cli;
 /// </summary>
 internal static class PosteriorCommand
 {
-    /// <summary>Library setting names (problem-file keys and request properties) to this command's flags, for error messages.</summary>
-    private static readonly Dictionary<string, string> Flags = new()
-    {
-        ["obs"] = "--obs", ["mask"] = "--mask", ["psf"] = "--psf", ["psfModel"] = "--psf-model", ["psfFwhm"] = "--psf-fwhm",
-        ["psfSupersample"] = "--psf-supersample", ["pool"] = "--pool", ["scale"] = "--scale", ["shift"] = "--shift", ["warp"] = "--warp",
-        ["sigma"] = "--sigma", ["sigmaMap"] = "--sigma-map", ["noiseModel"] = "--noise-model", ["covariance"] = "--covariance",
-        ["method"] = "--method", ["sampler"] = "--sampler", ["steps"] = "--steps", ["grid"] = "--grid", ["zeta"] = "--zeta",
-        ["count"] = "--n", ["priorCount"] = "--prior-samples", ["batchSize"] = "--batch", ["apertureRadius"] = "--aperture",
-    };
-
     public static Command Create()
     {
         var prior = new Option<string>("--prior") { Description = "Prior run folder (scorpio train).", Required = true };
@@ -59,34 +49,31 @@ internal static class PosteriorCommand
         {
             prior, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, method, sampler, steps, grid, anneal, covariance, zeta, n, priorN, batch, aperture, output,
         };
+        // Library settings not spelled as their kebab-case flag (the rest map by name: sigmaMap -> --sigma-map, ...).
+        cmd.MapParameters(("obs", obs), ("count", n), ("priorCount", priorN), ("batchSize", batch), ("apertureRadius", aperture));
         cmd.SetAction(pr =>
         {
-            try
-            {
-                var settings = new PosteriorSettings { Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta) };
-                // Checked before the prior loads, so a typo costs no model load and names its flag.
-                PosteriorPipeline.CheckSettings(pr.GetValue(method)!, settings, pr.GetValue(n), pr.GetValue(priorN), pr.GetValue(batch), pr.GetValue(aperture));
-                var spec = Problem(pr, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, anneal, covariance);
-                InverseProblemBuilder.Check(spec);
+            var settings = new PosteriorSettings { Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta) };
+            // Checked before the prior loads, so a typo costs no model load and names its flag.
+            PosteriorPipeline.CheckSettings(pr.GetValue(method)!, settings, pr.GetValue(n), pr.GetValue(priorN), pr.GetValue(batch), pr.GetValue(aperture));
+            var spec = Problem(pr, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, anneal, covariance);
+            InverseProblemBuilder.Check(spec);
+            if (spec.Source is null && spec.NoiseModelPath is null && pr.GetValue(sigma) is null && pr.GetValue(sigmaMap) is null)
+                throw new UserInputException("the likelihood needs the noise: give --sigma S (white Gaussian), --sigma-map FILE (per-pixel sigma) or --noise-model RUN (SLIC)");
 
-                var device = CliContext.Device(pr);
-                using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
-                var priorModel = PriorModel.From(model, pr.GetValue(prior)!);
-                using var built = InverseProblemBuilder.Build(spec, priorModel, device, m => Console.Error.WriteLine(m.StartsWith("warning") ? m : "notice: " + m));
-                var request = new PosteriorRequest
-                {
-                    Problem = built, Method = pr.GetValue(method)!, Settings = settings,
-                    Count = pr.GetValue(n), PriorCount = pr.GetValue(priorN), BatchSize = pr.GetValue(batch),
-                    Seed = CliContext.Seed(pr), ApertureRadius = pr.GetValue(aperture), Device = device, OutDir = pr.GetValue(output)!,
-                };
-                var result = PosteriorPipeline.Run(request, m => Console.Error.WriteLine(m));
-                Console.WriteLine($"wrote {result.Files.Count} files to {result.OutDir}");
-                return 0;
-            }
-            catch (InvalidSettingException e) when (Flags.TryGetValue(e.Parameter, out var flag))
+            var device = CliContext.Device(pr);
+            using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
+            var priorModel = PriorModel.From(model, pr.GetValue(prior)!);
+            using var built = InverseProblemBuilder.Build(spec, priorModel, device, m => Console.Error.WriteLine(m.StartsWith("warning") ? m : "notice: " + m));
+            var request = new PosteriorRequest
             {
-                throw new UserInputException(e.MessageFor(flag));
-            }
+                Problem = built, Method = pr.GetValue(method)!, Settings = settings,
+                Count = pr.GetValue(n), PriorCount = pr.GetValue(priorN), BatchSize = pr.GetValue(batch),
+                Seed = CliContext.Seed(pr), ApertureRadius = pr.GetValue(aperture), Device = device, OutDir = pr.GetValue(output)!,
+            };
+            var result = PosteriorPipeline.Run(request, m => Console.Error.WriteLine(m));
+            Console.WriteLine($"wrote {result.Files.Count} files to {result.OutDir}");
+            return 0;
         });
         return cmd;
     }
@@ -110,8 +97,6 @@ internal static class PosteriorCommand
         string kind = noisePath is not null ? "slic" : pr.GetValue(likelihood)!;
         if (kind is not ("gaussian" or "slic")) throw new UserInputException($"--likelihood '{kind}' is not known: use gaussian or slic");
         if (kind == "slic" && noisePath is null) throw new UserInputException("--likelihood slic needs --noise-model RUN (a run folder made by scorpio train-noise)");
-        if (kind == "gaussian" && pr.GetValue(sigma) is null && pr.GetValue(sigmaMap) is null)
-            throw new UserInputException("the likelihood needs the noise: give --sigma S (white Gaussian), --sigma-map FILE (per-pixel sigma) or --noise-model RUN (SLIC)");
         return new ProblemSpec
         {
             Exposures =
@@ -138,25 +123,5 @@ internal static class PosteriorCommand
             && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double dy))
             return (dx, dy);
         throw new UserInputException($"--shift '{text}': give DX,DY in model pixels, e.g. --shift 0.5,-0.25");
-    }
-
-    internal static int Positive(int v, string flag) => v > 0 ? v : throw new UserInputException($"{flag} must be positive (got {v})");
-
-    /// <summary>A PSF as (bands, h, w): a 2-D PSF applies to every band.</summary>
-    internal static Torch.Tensor ReadPsf(string path)
-    {
-        var t = ReadTensor(path);
-        if (t.Dim == 3) return t;
-        if (t.Dim != 2) throw new UserInputException($"{path}: a PSF is (h, w) or (bands, h, w); this one has {t.Dim} axes");
-        var u = t.Unsqueeze(0).DetachFromDisposeScope();
-        t.Dispose();
-        return u;
-    }
-
-    /// <summary>A FITS or .npy image as a float32 tensor with the file's shape.</summary>
-    internal static Torch.Tensor ReadTensor(string path)
-    {
-        var image = Astro.DataTools.DatasetFiles.ReadImage(path);
-        return Torch.torch.FromArray(image.Data, image.Shape.Select(s => (long)s).ToArray()).DetachFromDisposeScope();
     }
 }

@@ -1,10 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
 using Scorpio.Astro;
 using Scorpio.Astro.DataTools;
 using Scorpio.Astro.Fits;
-using Scorpio.Astro.Npy;
 using Scorpio.Astro.Simulation;
+using Scorpio.Data;
+using static Scorpio.Cli.CommandInputs;
 
 namespace Scorpio.Cli;
 
@@ -40,6 +40,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS; the parameter table goes beside it as .csv.", Required = true };
         var cmd = new Command("galaxies", "Bulge+disk galaxies with arms, bars, clumps, colours; writes images and a CSV parameter table.");
         foreach (var o in new Option[] { n, size, bands, noise, psf, mags, radii, shift, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("count", n), ("magnitude", mags), ("halfLightRadius", radii), ("centreShift", shift));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
@@ -47,8 +48,8 @@ internal static class SimulateCommand
             var options = new GalaxySimulatorOptions().ForSize(Positive(p.GetValue(size), "--size"));
             if (p.GetValue(bands) is { } b)
                 options = options with { Bands = b.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) };
-            if (p.GetValue(mags) is { } m) options = options with { Magnitude = Distribution.Parse(m, "--magnitudes") };
-            if (p.GetValue(radii) is { } r) options = options with { HalfLightRadius = Distribution.Parse(r, "--radii") };
+            if (p.GetValue(mags) is { } m) options = options with { Magnitude = Distribution.Parse(m, "magnitude") };
+            if (p.GetValue(radii) is { } r) options = options with { HalfLightRadius = Distribution.Parse(r, "halfLightRadius") };
             options = options with { NoiseSigma = p.GetValue(noise), PsfFwhm = p.GetValue(psf), CentreShift = p.GetValue(shift) };
             var result = new GalaxySimulator(options).Simulate(count, seed);
             string path = p.GetValue(output)!;
@@ -108,6 +109,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS cube (N, H, W).", Required = true };
         var cmd = new Command("noise", "Detector noise frames (dark read differences), DN.");
         foreach (var o in new Option[] { kind, n, size, read, alpha, axis, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("count", n), ("height", size), ("width", size), ("oneOverFAlpha", alpha));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
@@ -140,11 +142,12 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS; keeps the input header and records PSF, pool, sigma, seed.", Required = true };
         var cmd = new Command("observe", "Mock observation: y = pool_K(psf * x) + noise.");
         foreach (var o in new Option[] { image, psf, pool, sigma, model, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("readNoise", sigma));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
-            var (x, header) = ReadWithHeader(p.GetValue(image)!, "--image");
-            ImageData? kernel = p.GetValue(psf) is { } psfPath ? Squeeze(ReadWithHeader(psfPath, "--psf").Image, "--psf") : null;
+            var (x, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
+            ImageData? kernel = p.GetValue(psf) is { } psfPath ? ImageInputs.ReadPlane(psfPath, "psf") : null;
             var noise = ParseNoise(p.GetValue(model)!, "--noise-model");
             var y = Observation.Observe(x, kernel, p.GetValue(pool), p.GetValue(sigma), noise, seed);
             header ??= new FitsHeader();
@@ -175,11 +178,11 @@ internal static class SimulateCommand
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
-            var (x, header) = ReadWithHeader(p.GetValue(image)!, "--image");
+            var (x, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             var options = new SatelliteTrailOptions { GlintProbability = p.GetValue(glint) };
-            if (p.GetValue(count) is { } c) options = options with { Count = Distribution.Parse(c, "--count") };
-            if (p.GetValue(snr) is { } s) options = options with { PeakSnr = Distribution.Parse(s, "--peak-snr") };
-            if (p.GetValue(width) is { } wd) options = options with { Width = Distribution.Parse(wd, "--width").RequirePositive("--width") };
+            if (p.GetValue(count) is { } c) options = options with { Count = Distribution.Parse(c, "count") };
+            if (p.GetValue(snr) is { } s) options = options with { PeakSnr = Distribution.Parse(s, "peakSnr") };
+            if (p.GetValue(width) is { } wd) options = options with { Width = Distribution.Parse(wd, "width").RequirePositive("width") };
             var result = new SatelliteTrailSimulator(options).AddTrails(x, seed);
             header ??= new FitsHeader();
             header.Set("TRAILS", result.Trails.Count, "satellite trails added");
@@ -204,6 +207,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--out") { Description = "Output FITS: primary (N, H, W) traces, CENTROID1 and SPECTRUM1 (N, W) extensions; parameters as .csv beside.", Required = true };
         var cmd = new Command("traces", "NIRISS SOSS-like spectral traces (orders 1-3) with varied shift, rotation, brightness, temperature.");
         foreach (var o in new Option[] { n, size, peak, output }) cmd.Options.Add(o);
+        cmd.MapParameters(("count", n), ("height", size), ("width", size), ("peakBrightness", peak));
         cmd.SetAction(p =>
         {
             long seed = p.GetValue(GlobalOptions.Seed);
@@ -243,44 +247,6 @@ internal static class SimulateCommand
         return header;
     }
 
-    /// <summary>Reads a FITS (with header) or .npy (no header) image; the option name goes into errors.</summary>
-    internal static (ImageData Image, FitsHeader? Header) ReadWithHeader(string path, string option)
-    {
-        if (!File.Exists(path)) throw new UserInputException($"{option} {path}: file not found");
-        if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return (NpyFile.Read(path), null);
-        var (image, header) = FitsFile.ReadWithHeader(path);
-        return (image, header);
-    }
-
-    /// <summary>Drops leading length-1 axes so a (1, h, w) PSF or mask file is accepted as (h, w).</summary>
-    internal static ImageData Squeeze(ImageData image, string option)
-    {
-        if (image.PlaneCount != 1 || image.Rank < 2) throw new UserInputException($"{option}: expected one 2-D image, got shape ({string.Join(",", image.Shape)})");
-        return image.Rank == 2 ? image : image.Reshape(image.Height, image.Width);
-    }
-
-    internal static (int H, int W) ParseSize(string text, string option)
-    {
-        var parts = text.ToLowerInvariant().Split('x', StringSplitOptions.TrimEntries);
-        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int h)
-            && int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int w) && h > 0 && w > 0)
-            return (h, w);
-        throw new UserInputException($"{option} '{text}': expected HEIGHTxWIDTH in pixels, e.g. 256x2048");
-    }
-
-    internal static NoiseKind ParseNoise(string text, string option)
-    {
-        try { return NoiseSimulator.ParseKind(text); }
-        catch (ArgumentException e) { throw new UserInputException($"{option}: {e.Message}"); }
-    }
-
-    internal static ReadoutAxis ParseAxis(string text, string option) => text.Trim().ToLowerInvariant() switch
-    {
-        "y" or "columns" => ReadoutAxis.Y,
-        "x" or "rows" => ReadoutAxis.X,
-        _ => throw new UserInputException($"{option} '{text}': use y (columns, vertical stripes) or x (rows)"),
-    };
-
     private static PsfModel ParsePsfModel(string text) => text.Trim().ToLowerInvariant() switch
     {
         "gaussian" or "gauss" => PsfModel.Gaussian,
@@ -288,9 +254,4 @@ internal static class SimulateCommand
         "airy" => PsfModel.Airy,
         _ => throw new UserInputException($"--model '{text}': use gaussian, moffat or airy"),
     };
-
-    private static int Positive(int value, string option) =>
-        value >= 1 ? value : throw new UserInputException($"{option} must be a positive integer (got {value})");
-
-    internal static string Fmt(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

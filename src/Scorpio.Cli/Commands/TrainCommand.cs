@@ -2,7 +2,6 @@ using System.CommandLine;
 using Scorpio.Astro;
 using Scorpio.Data;
 using Scorpio.NoiseModels;
-using Scorpio.Posterior;
 using Scorpio.Training;
 
 namespace Scorpio.Cli;
@@ -112,18 +111,16 @@ internal static class TrainCommand
                 options = new TrainingOptions { OutDir = outDir, Config = effectiveConfig, Data = loaded, ImageSize = images ? size : null, MaxTime = limit, Device = device };
             }
 
-            var (noiseLoss, noiseInfo) = noise ? NoiseLoss(pr.GetValue(psf), pr.GetValue(pool), options, outDir) : (null, null);
-            using var noiseKernel = noiseLoss?.Kernel;
-            if (noiseLoss != null) options = options with { Loss = noiseLoss };
+            // train-noise: the noise kernel (plain or modified) is checked and built before training starts.
+            using var noiseTraining = noise ? NoiseModelTraining.Prepare(options, new NoiseForwardModel { Psf = pr.GetValue(psf), Pool = pr.GetValue(pool) }) : null;
 
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { if (!cancel.IsCancellationRequested) { e.Cancel = true; cancel.Cancel(); } };
             Console.CancelKeyPress += onCancel;
             try
             {
-                var result = TrainProgress.Run(options, cancel.Token);
-                // noise_model.json: how the kernel was built, read by posterior --noise-model and by a later --resume.
-                if (noiseInfo is not null && Directory.Exists(outDir)) noiseInfo.Save(outDir);
+                // train-noise also writes noise_model.json: how the kernel was built, read by posterior --noise-model and by a later --resume.
+                var result = noiseTraining is null ? TrainProgress.Run(options, cancel.Token) : TrainProgress.Run(m => noiseTraining.Run(m, cancel.Token));
                 switch (result.Outcome)
                 {
                     case TrainingOutcome.Diverged:
@@ -144,31 +141,5 @@ internal static class TrainCommand
             }
         });
         return cmd;
-    }
-
-    // The modified-kernel loss of seed 003 when A is more than the identity (null = plain DSM on noise), and its description.
-    private static (ModifiedKernelDsmLoss?, NoiseModelInfo) NoiseLoss(string? psfPath, int pool, TrainingOptions options, string outDir)
-    {
-        if (pool < 1) throw new UserInputException($"--pool must be at least 1 (got {pool})");
-        // A resumed run keeps its kernel: the loss must not switch between plain and modified half-way.
-        if (options.Resume && NoiseModelInfo.Load(outDir) is { } trained && (trained.Pool != pool || (trained.Psf is null) != (psfPath is null)))
-            throw new UserInputException($"{outDir} was trained with the forward model {trained.Operator}" +
-                $"{(trained.Psf is null ? "" : $" (--psf {trained.Psf})")}{(trained.Pool > 1 ? $" (--pool {trained.Pool})" : "")}: resume with the same --psf and --pool");
-        if (psfPath is null && pool == 1) return (null, new NoiseModelInfo());
-        // The shape the network trains on: a resumed run's recorded one, else the data's, cut to --image-size (crops).
-        int[] noiseShape = options.Resume ? new RunFolder(outDir).ReadConfig().Data.Shape
-            : options.Data!.SampleShape is [int c, _, _] && options.ImageSize is int k ? [c, k, k] : options.Data.SampleShape;
-        if (noiseShape.Length != 3)
-            throw new UserInputException($"--psf/--pool need noise images (C, H, W); these data are vectors of shape ({string.Join(", ", noiseShape)})");
-        long[] modelShape = [noiseShape[0], (long)noiseShape[1] * pool, (long)noiseShape[2] * pool];
-        using var psfTensor = psfPath is null ? null : PosteriorCommand.ReadPsf(psfPath);
-        var spec = new ForwardModelSpec { Psf = psfTensor, PsfSource = psfPath, Pool = pool };
-        var kernel = new CirculantNoiseKernel(spec.Build(modelShape));
-        var info = new NoiseModelInfo
-        {
-            Kernel = "modified", Psf = psfPath, Pool = pool, Regulariser = kernel.Regulariser,
-            PixelRatioCorrection = kernel.PixelRatioCorrection, Operator = spec.Describe(),
-        };
-        return (new ModifiedKernelDsmLoss(kernel), info);
     }
 }

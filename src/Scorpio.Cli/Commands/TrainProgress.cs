@@ -9,10 +9,13 @@ namespace Scorpio.Cli;
 /// </summary>
 internal static class TrainProgress
 {
-    public static TrainingResult Run(TrainingOptions options, CancellationToken cancel)
+    public static TrainingResult Run(TrainingOptions options, CancellationToken cancel) =>
+        Run(monitor => Trainer.Run(options with { Monitor = monitor }, cancel));
+
+    /// <summary>Runs <paramref name="train"/> (a training call that reports to the monitor it is given) with progress.</summary>
+    public static TrainingResult Run(Func<ITrainingMonitor, TrainingResult> train)
     {
-        if (!CliContext.Interactive)
-            return Trainer.Run(options with { Monitor = new PlainTrainingMonitor(Console.Error) }, cancel);
+        if (!CliContext.Interactive) return train(new PlainTrainingMonitor(Console.Error));
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         TrainingResult? result = null;
@@ -22,7 +25,7 @@ internal static class TrainProgress
             .Start(ctx =>
             {
                 var task = ctx.AddTask("starting", maxValue: 1);
-                result = Trainer.Run(options with { Monitor = new BarMonitor(task, console) }, cancel);
+                result = train(new BarMonitor(task, console));
             });
         return result!;
     }

@@ -30,7 +30,7 @@ internal static class TransferCommand
             var result = TransferPipeline.Run(new TransferRequest
             {
                 Prior = PriorModel.From(model, pr.GetValue(prior)!), Image = input, Fraction = pr.GetValue(t), Sampler = pr.GetValue(sampler)!,
-                Steps = pr.GetValue(steps), Count = PosteriorCommand.Positive(pr.GetValue(n), "--n"), BatchSize = pr.GetValue(batch),
+                Steps = pr.GetValue(steps), Count = CommandInputs.Positive(pr.GetValue(n), "--n"), BatchSize = pr.GetValue(batch),
                 Seed = CliContext.Seed(pr), Device = device, OutDir = pr.GetValue(output)!,
             }, m => Console.Error.WriteLine(m));
             Console.WriteLine($"wrote {result.Files.Count} files to {result.OutDir}");

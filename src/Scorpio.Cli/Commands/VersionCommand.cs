@@ -37,7 +37,7 @@ internal static class VersionCommand
             o.WriteLine(cuda > 0 ? $"CUDA     available, {cuda} device(s)" : "CUDA     not available");
             string device;
             try { device = CliContext.Device(parsed).ToString(); }
-            catch (ArgumentException e) { device = "invalid: " + e.Message; }
+            catch (Astro.UserInputException e) { device = "invalid: " + e.Message; }
             o.WriteLine($"device   {device}");
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)

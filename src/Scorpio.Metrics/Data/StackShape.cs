@@ -21,7 +21,7 @@ public readonly record struct StackShape(int Count, int Bands, int Height, int W
         2 => new StackShape(1, 1, stack.Shape[0], stack.Shape[1]),
         3 => new StackShape(stack.Shape[0], 1, stack.Shape[1], stack.Shape[2]),
         4 => new StackShape(stack.Shape[0], stack.Shape[1], stack.Shape[2], stack.Shape[3]),
-        _ => throw new ArgumentException($"image set of shape ({string.Join(",", stack.Shape)}) not understood: expected (H,W), (N,H,W) or (N,C,H,W)"),
+        _ => throw new UserInputException($"image set of shape ({string.Join(",", stack.Shape)}) not understood: expected (H,W), (N,H,W) or (N,C,H,W)"),
     };
 
     /// <summary>Band <paramref name="band"/> of image <paramref name="image"/> as a zero-copy plane.</summary>
@@ -40,10 +40,13 @@ public readonly record struct StackShape(int Count, int Bands, int Height, int W
             : new ImageData(data, indices.Count, Bands, Height, Width);
     }
 
-    /// <summary>Throws unless <paramref name="other"/> has the same bands and image size (counts may differ).</summary>
+    /// <summary>
+    /// Throws unless <paramref name="other"/> has the same bands and image size (counts may differ): an
+    /// <see cref="InvalidSettingException"/> naming <paramref name="otherName"/> (the parameter that holds the other set).
+    /// </summary>
     public void RequireCompatible(StackShape other, string thisName, string otherName)
     {
         if (Bands != other.Bands || Height != other.Height || Width != other.Width)
-            throw new ArgumentException($"{thisName} images are {Bands}x{Height}x{Width} (bands x H x W) but {otherName} images are {other.Bands}x{other.Height}x{other.Width}; both sets must have the same bands and size");
+            throw new InvalidSettingException(otherName, $"images are {other.Bands}x{other.Height}x{other.Width} (bands x H x W) but {thisName} images are {Bands}x{Height}x{Width}; both sets must have the same bands and size");
     }
 }

@@ -31,8 +31,8 @@ internal sealed class EvaluationContext
         var gshape = StackShape.Of(generated);
         shape.RequireCompatible(gshape, "real", "generated");
         if (shape.Count < 4)
-            throw new ArgumentException($"the real set has {shape.Count} image(s); at least 4 are needed to split it into two halves for the real-vs-real baseline");
-        if (gshape.Count < 2) throw new ArgumentException($"the generated set has {gshape.Count} image(s); at least 2 are needed");
+            throw new InvalidSettingException("real", $"holds {shape.Count} image(s); at least 4 are needed to split it into two halves for the real-vs-real baseline");
+        if (gshape.Count < 2) throw new InvalidSettingException("generated", $"holds {gshape.Count} image(s); at least 2 are needed");
         var rng = new SeededRandom(options.Seed, stream: 1);
         var perm = rng.Permutation(shape.Count);
         int half = shape.Count / 2;

@@ -1,3 +1,4 @@
+using Scorpio.Astro;
 using Scorpio.Metrics.Photometry;
 
 namespace Scorpio.Metrics.Evaluation;
@@ -43,6 +44,6 @@ public sealed record GeneratedEvaluationOptions
     {
         var unknown = Metrics.Where(m => !AllMetrics.Contains(m)).ToArray();
         if (unknown.Length > 0)
-            throw new ArgumentException($"unknown metric(s) {string.Join(", ", unknown)}; choose from {string.Join(", ", AllMetrics)}");
+            throw new InvalidSettingException("metrics", $"names unknown metric(s) {string.Join(", ", unknown)}; choose from {string.Join(", ", AllMetrics)}");
     }
 }

@@ -20,8 +20,8 @@ public static class PosteriorEvaluator
     public static JsonObject Run(IReadOnlyList<PosteriorFolder> runs, IReadOnlyList<ImageData> truths, PosteriorSamples? prior,
         string outDir, PosteriorEvaluationOptions options, Action<string>? log = null)
     {
-        if (runs.Count == 0) throw new ArgumentException("no posterior folders given");
-        if (truths.Count != runs.Count) throw new ArgumentException($"{runs.Count} posterior folder(s) but {truths.Count} truth image(s); give one truth per folder");
+        if (runs.Count == 0) throw new InvalidSettingException("runs", "is empty: give at least one posterior folder");
+        if (truths.Count != runs.Count) throw new InvalidSettingException("truths", $"holds {truths.Count} truth image(s) for {runs.Count} posterior folder(s); give one truth per folder");
         Directory.CreateDirectory(outDir);
         string figures = Path.Combine(outDir, "figures");
         Directory.CreateDirectory(figures);
@@ -39,7 +39,7 @@ public static class PosteriorEvaluator
             log?.Invoke($"evaluate-posterior: {run.Name}");
             var t = truth.Data.Select(v => (double)v).ToArray();
             double range = options.DataRange ?? (t.Max() - t.Min());
-            if (!(range > 0)) throw new ArgumentException($"truth for {run.Name} is constant; give --data-range for PSNR/SSIM");
+            if (!(range > 0)) throw new InvalidSettingException("dataRange", $"is needed: the truth for {run.Name} is constant, so PSNR/SSIM need a given data range");
             var (psnrMean, ssimMean) = Quality(t, run.Mean, run.Samples.ImageShape, range);
             var (psnrMed, ssimMed) = Quality(t, run.Median, run.Samples.ImageShape, range);
             var cov = CredibleIntervalCoverage.Compute(run.Samples, truth, options.Levels);

@@ -1,3 +1,4 @@
+using Scorpio.Astro;
 using Scorpio.Metrics.Morphology;
 
 namespace Scorpio.Metrics.Posterior;
@@ -26,7 +27,7 @@ public static class ImageQuality
         if (truth.Length != height * width || estimate.Length != height * width)
             throw new ArgumentException($"SSIM: images must both be {height}x{width}");
         const int win = 11;
-        if (height < win || width < win) throw new ArgumentException($"SSIM needs images of at least {win}x{win} px, got {height}x{width}");
+        if (height < win || width < win) throw new UserInputException($"SSIM needs images of at least {win}x{win} px, got {height}x{width}");
         double c1 = Math.Pow(0.01 * dataRange, 2), c2 = Math.Pow(0.03 * dataRange, 2);
         var k = ImageFilters.GaussianKernel(1.5, 5);
         double[] Filter(Func<int, double> f)

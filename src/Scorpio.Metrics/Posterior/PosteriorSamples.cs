@@ -21,19 +21,19 @@ public sealed class PosteriorSamples
     public PosteriorSamples(ImageData stack)
     {
         if (stack.Rank < 3)
-            throw new ArgumentException($"posterior samples must be (N,H,W) or (N,C,H,W), got shape ({string.Join(",", stack.Shape)})");
+            throw new UserInputException($"posterior samples must be (N,H,W) or (N,C,H,W), got shape ({string.Join(",", stack.Shape)})");
         Stack = stack;
         Count = stack.Shape[0];
         ImageShape = stack.Shape[1..];
         PixelCount = Count == 0 ? 0 : (int)(stack.Length / Count);
-        if (Count < 2) throw new ArgumentException($"need at least 2 posterior samples, got {Count}");
+        if (Count < 2) throw new UserInputException($"need at least 2 posterior samples, got {Count}");
     }
 
     /// <summary>Throws unless <paramref name="image"/> has the shape of one draw.</summary>
     public void RequireImageShape(ImageData image, string what)
     {
         if (!image.Shape.SequenceEqual(ImageShape) && !(image.Length == PixelCount && image.Rank >= 2 && image.Shape[^2..].SequenceEqual(ImageShape[^2..])))
-            throw new ArgumentException($"{what} has shape ({string.Join(",", image.Shape)}) but each posterior sample is ({string.Join(",", ImageShape)})");
+            throw new UserInputException($"{what} has shape ({string.Join(",", image.Shape)}) but each posterior sample is ({string.Join(",", ImageShape)})");
     }
 
     /// <summary>The N values of pixel <paramref name="p"/> (copied into <paramref name="buffer"/>).</summary>

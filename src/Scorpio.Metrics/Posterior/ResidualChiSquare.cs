@@ -16,7 +16,7 @@ public static class ResidualChiSquare
     {
         if (observation.Length != model.Count)
             throw new ArgumentException($"observation has {observation.Length} values but the model image has {model.Count}");
-        if (!(sigma > 0)) throw new ArgumentException($"noise sigma must be positive, got {sigma}");
+        if (!(sigma > 0)) throw new InvalidSettingException("noiseSigma", $"must be positive (got {sigma})");
         double s = 0;
         for (int i = 0; i < model.Count; i++) { double r = (observation.Data[i] - model[i]) / sigma; s += r * r; }
         return s / model.Count;

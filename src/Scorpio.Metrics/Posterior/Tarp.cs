@@ -29,9 +29,10 @@ public static class Tarp
         for (int s = 0; s < sims; s++)
         {
             if (samples[s].Dimension != d || truths[s].Length != d)
-                throw new ArgumentException($"simulation {s}: samples have {samples[s].Dimension} values and the truth {truths[s].Length}, expected {d}");
+                throw new Astro.UserInputException($"simulation {s}: samples have {samples[s].Dimension} values and the truth {truths[s].Length}, expected {d}: every posterior must be of the same image size");
             if (samples[s].Count < 1) throw new ArgumentException($"simulation {s} has no posterior samples");
         }
+        if (alphaBins is < 1) throw new Astro.InvalidSettingException("alphaBins", $"must be at least 1 (got {alphaBins})");
         int bins = alphaBins ?? Math.Max(2, sims / 10);
 
         // Per-dimension affine map to the truths' [min, max] (+1e-10 as the reference), so uniform

@@ -1,3 +1,5 @@
+using Scorpio.Astro;
+
 namespace Scorpio.Metrics.Posterior;
 
 /// <summary>
@@ -12,7 +14,7 @@ public static class VarianceRatio
     public static double Compute(PosteriorSamples posterior, PosteriorSamples prior, double radius = 30)
     {
         if (!posterior.ImageShape.SequenceEqual(prior.ImageShape))
-            throw new ArgumentException($"posterior samples are ({string.Join(",", posterior.ImageShape)}) but prior samples are ({string.Join(",", prior.ImageShape)})");
+            throw new InvalidSettingException("prior", $"samples are ({string.Join(",", prior.ImageShape)}) but posterior samples are ({string.Join(",", posterior.ImageShape)})");
         var vp = posterior.Variance();
         var v0 = prior.Variance();
         int h = posterior.ImageShape[^2], w = posterior.ImageShape[^1], planes = posterior.PixelCount / (h * w);

@@ -26,6 +26,9 @@ public static class RunConfigResolver
         if (t.Optimizer is not ("adam" or "adamw")) throw new UserInputException($"training.optimizer must be adam or adamw, got '{t.Optimizer}'");
         if (!SdeConfig.Names.Contains(c.Sde.Name) && c.Sde.Name != "cosine")
             throw new UserInputException($"unknown SDE '{c.Sde.Name}' (sde.name): use one of {string.Join(", ", SdeConfig.Names)}");
+        if (c.Sde.Name == "ddpm" && c.Sde.Schedule is not ("linear" or "cosine"))
+            throw new InvalidSettingException("sde.schedule", $"must be linear or cosine (got '{c.Sde.Schedule}')");
+        if (c.Sde.Name == "ddpm" && c.Sde.Steps < 1) throw new InvalidSettingException("sde.steps", $"must be at least 1 (got {c.Sde.Steps})");
         if (!NormalizationConfig.Kinds.Contains(c.Normalization.Kind))
             throw new UserInputException($"unknown normalisation '{c.Normalization.Kind}' (normalization.kind): use one of {string.Join(", ", NormalizationConfig.Kinds)}");
         if (t.Loss is not null && t.Loss != customLoss && !TrainingConfig.Losses.Contains(t.Loss))

@@ -103,7 +103,7 @@ public static class Trainer
         ulong seed = unchecked((ulong)config.Seed);
         torch.ManualSeed(seed);
         using var initRng = new Generator(seed);
-        using var model = ScoreModel.Create(config, o.Device, initRng);
+        using var model = CreateModel(config, o.Device, initRng);
         model.Network.Train();
         var loss = o.Loss ?? TrainingLosses.Create(t.Loss!, model.Parametrisation);
         using var optimizer = t.Optimizer == "adamw"
@@ -208,5 +208,18 @@ public static class Trainer
         }
         return Finish(TrainingOutcome.Completed, string.Create(CultureInfo.InvariantCulture,
             $"trained {step} steps in {folder.Path}: final loss {lastLoss:G5} (smoothed {smoothLoss / Math.Max(smoothWeight, 1e-12):G5}); model.safetensors holds the EMA weights"));
+    }
+
+    /// <summary>
+    /// <see cref="ScoreModel.Create"/> (same draws), with the network constructors' checks of their configuration (image size
+    /// against the levels, widths, embeddings), which are <see cref="ArgumentException"/>s, reported as the run's settings
+    /// error: here the configuration is what the user gave.
+    /// </summary>
+    private static ScoreModel CreateModel(RunConfig config, Device device, Generator rng)
+    {
+        Networks.ScoreNetwork network;
+        try { network = Networks.NetworkFactory.Create(config.Network, rng); }
+        catch (ArgumentException e) { throw new InvalidSettingException("network", $"settings do not make a network: {e.Message}"); }
+        return new ScoreModel(config, network, device);
     }
 }

@@ -198,10 +198,14 @@ public class GalaxyTests
     [Fact]
     public void BadOptionsNameTheField()
     {
-        var e = Assert.Throws<ArgumentException>(() => new GalaxySimulator(new GalaxySimulatorOptions { Bands = ["g", "q"] }));
+        var e = Assert.Throws<InvalidSettingException>(() => new GalaxySimulator(new GalaxySimulatorOptions { Bands = ["g", "q"] }));
         Assert.Contains("'q'", e.Message);
-        var e2 = Assert.Throws<ArgumentException>(() => Distribution.Parse("lognormal:6", "--size-dist"));
-        Assert.Contains("--size-dist", e2.Message);
+        Assert.Equal("bands", e.Parameter);
+        var e2 = Assert.Throws<InvalidSettingException>(() => Distribution.Parse("lognormal:6", "halfLightRadius"));
+        Assert.Equal("halfLightRadius", e2.Parameter);
+        Assert.StartsWith("--radii ", e2.MessageFor("--radii"));
+        Assert.Equal("noiseSigma", Assert.Throws<InvalidSettingException>(() => new GalaxySimulator(new GalaxySimulatorOptions { NoiseSigma = -1 })).Parameter);
+        Assert.Equal("size", Assert.Throws<InvalidSettingException>(() => new GalaxySimulatorOptions().ForSize(4)).Parameter);
         Assert.Equal(Distribution.LogNormal(6, 0.3, 2, 14), Distribution.Parse("lognormal:6,0.3@2,14", "x"));
     }
 }

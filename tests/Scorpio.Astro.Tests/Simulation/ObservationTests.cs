@@ -31,8 +31,12 @@ public class ObservationTests
         var pooled = AveragePooling.Apply(img, 3);
         Assert.Equal(new[] { 2, 3, 4, 4 }, pooled.Shape);
         Assert.All(pooled.Data, v => Assert.Equal(3f, v, 5));
-        var e = Assert.Throws<ArgumentException>(() => AveragePooling.Apply(new ImageData(10, 10), 3));
+        var e = Assert.Throws<InvalidSettingException>(() => AveragePooling.Apply(new ImageData(10, 10), 3));
         Assert.Contains("multiple of 3", e.Message);
+        // Through the observation the setting is its pool.
+        var o = Assert.Throws<InvalidSettingException>(() => Observation.Observe(new ImageData(10, 10), null, 3, 0.1, NoiseKind.White, 1));
+        Assert.Equal("pool", o.Parameter);
+        Assert.Equal("pool", Assert.Throws<InvalidSettingException>(() => Observation.Observe(new ImageData(10, 10), null, 0, 0.1, NoiseKind.White, 1)).Parameter);
     }
 
     // With the 1f noise model the noise has stripes: column means vary much more than for white

@@ -75,10 +75,11 @@ public class PsfTests
     [Fact]
     public void BadArgumentsAreRejectedWithTheFix()
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => PsfSimulator.Create(PsfModel.Gaussian, 3, 24));
+        var e = Assert.Throws<InvalidSettingException>(() => PsfSimulator.Create(PsfModel.Gaussian, 3, 24));
         Assert.Contains("odd", e.Message);
         Assert.Contains("25", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => PsfSimulator.Create(PsfModel.Gaussian, -1, 25));
-        Assert.Throws<ArgumentOutOfRangeException>(() => PsfSimulator.Create(PsfModel.Moffat, 3, 25, beta: 0.5));
+        Assert.Equal("size", e.Parameter);
+        Assert.Equal("fwhm", Assert.Throws<InvalidSettingException>(() => PsfSimulator.Create(PsfModel.Gaussian, -1, 25)).Parameter);
+        Assert.Equal("beta", Assert.Throws<InvalidSettingException>(() => PsfSimulator.Create(PsfModel.Moffat, 3, 25, beta: 0.5)).Parameter);
     }
 }

@@ -104,7 +104,7 @@ public class TrailTests
     {
         var img = new ImageData(8, 8);
         var mask = new ImageData(Enumerable.Repeat(1f, 64).ToArray(), 8, 8);
-        Assert.Throws<ArgumentException>(() => TrailInterpolation.Fill(img, mask));
+        Assert.Equal("mask", Assert.Throws<InvalidSettingException>(() => TrailInterpolation.Fill(img, mask)).Parameter);
     }
 
     [Theory]
@@ -114,6 +114,6 @@ public class TrailTests
     {
         // sigma <= 0 would paint nothing (negative cut) or NaN (0 * inf on the trail's centre line).
         var options = new SatelliteTrailOptions { Width = Distribution.Constant(sigma) };
-        Assert.Throws<ArgumentException>(options.Validate);
+        Assert.Equal("width", Assert.Throws<InvalidSettingException>(options.Validate).Parameter);
     }
 }
