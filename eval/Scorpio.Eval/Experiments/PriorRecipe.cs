@@ -6,7 +6,7 @@ namespace Scorpio.Eval.Experiments;
 
 /// <summary>
 /// How a galaxy prior's training set was simulated (image count, stamp side, pixel noise sigma in the
-/// simulator's flux units, seed) and the prior's clip ceiling A (physical units; seed 001 eq. 13: the
+/// simulator's flux units, seed) and the prior's clip ceiling A (physical units; Smith et al. 2022 eq. 13: the
 /// network never saw pixels above A). Read from the prior's README (its `scorpio simulate galaxies`
 /// line) so held-out sets come from the same simulator settings with other seeds, and the training set
 /// itself can be re-simulated for the memorisation check.

@@ -1,7 +1,7 @@
 namespace Scorpio.Astro.Simulation;
 
 /// <summary>K x K average pooling of every (H, W) plane: the forward model for observing a
-/// fine-grid image with coarser detector pixels (seed 003's pixel-scale matching). Flux per
+/// fine-grid image with coarser detector pixels (the pixel-scale matching of Adam et al. 2023). Flux per
 /// pixel becomes the mean over the block, so surface brightness is preserved.</summary>
 public static class AveragePooling
 {

@@ -35,7 +35,7 @@ internal static class TrainCommand
         var warmup = new Option<int?>("--warmup") { Description = "Linear learning-rate warm-up steps." };
         var gradClip = new Option<double?>("--grad-clip") { Description = "Gradient-norm clipping (0 = off)." };
         var loss = new Option<string?>("--loss") { Description = "dsm, edm, ddpm-l2 or ddpm-l1 (default: the SDE's own)." };
-        var normalize = new Option<string?>("--normalize") { Description = "clip (seed 001 eq. 13), asinh, minmax-dataset, minmax-image, standardize or none." };
+        var normalize = new Option<string?>("--normalize") { Description = "clip (Smith et al. 2022 eq. 13), asinh, minmax-dataset, minmax-image, standardize or none." };
         var clipMax = new Option<double?>("--clip-max") { Description = "clip: the upper clip A in data units (default: 99.9th percentile)." };
         var asinhScale = new Option<double?>("--asinh-scale") { Description = "asinh: stretch scale in data units (default 0.01)." };
         var shift = new Option<int?>("--shift") { Description = "Random shifts of up to N pixels (augmentation)." };

@@ -5,7 +5,7 @@ namespace Scorpio.Metrics.Distances;
 /// <summary>
 /// PQMass over several tessellations. Under the null (same distribution) chi^2 has mean num_refs - 1
 /// and std sqrt(2 (num_refs - 1)), and p-values are uniform; a chi^2 far above num_refs - 1 / p near 0
-/// means the sets differ (seed 000 reports chi^2 = 43 with 10 cells, expected 9).
+/// means the sets differ (Salhi et al. 2024 report chi^2 = 43 with 10 cells, expected 9).
 /// </summary>
 public sealed record PqMassResult(int NumRefs, int CountX, int CountY, IReadOnlyList<PqMassTessellation> Tessellations)
 {

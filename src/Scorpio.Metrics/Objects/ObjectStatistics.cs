@@ -4,7 +4,7 @@ using Scorpio.Metrics.Data;
 namespace Scorpio.Metrics.Objects;
 
 /// <summary>
-/// Object statistics of a set of images (seed 004's "detected objects' sizes and positions"):
+/// Object statistics of a set of images (Vicanek Martinez and Brüggen's "detected objects' sizes and positions"):
 /// sources per image, and every source's area, flux and centroid, detected on one band.
 /// </summary>
 public sealed record ObjectStatistics(int[] CountsPerImage, DetectedObject[] Objects)

@@ -3,7 +3,7 @@ using Scorpio.Astro;
 namespace Scorpio.Metrics.Posterior;
 
 /// <summary>
-/// Variance ratio (seed 002): per-pixel variance over posterior samples divided by per-pixel
+/// Variance ratio (Spagnoletti et al. 2024): per-pixel variance over posterior samples divided by per-pixel
 /// variance over prior samples (+1e-10), averaged in a central circular aperture (default radius
 /// 30 px, clipped to the largest circle inside the image). Near 0: the data pin the image down;
 /// near 1: the posterior is as wide as the prior. It grows as the SNR falls.

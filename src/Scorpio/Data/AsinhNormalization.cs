@@ -3,7 +3,7 @@ using Scorpio.Torch;
 namespace Scorpio.Data;
 
 /// <summary>
-/// Asinh stretch then per-channel min-max to [-1, 1] (seed 002): y = asinh(x / s),
+/// Asinh stretch then per-channel min-max to [-1, 1] (Spagnoletti et al. 2024): y = asinh(x / s),
 /// x' = 2 (y - lo) / (hi - lo) - 1 with lo, hi the training minimum and maximum of y per channel.
 /// Exactly invertible: x = s sinh(lo + (x' + 1)(hi - lo) / 2). The stretch compresses bright cores
 /// while keeping faint outskirts (near-linear below s).

@@ -3,7 +3,7 @@ namespace Scorpio.Data;
 /// <summary>
 /// Random data augmentation applied to each training batch (config key <c>training.augment</c>).
 /// Flips and 90-degree rotations assume the sky has no preferred orientation; shifts of up to
-/// 10 px decentred the galaxies in seed 002 and cured its mode collapse.
+/// 10 px decentred the galaxies in Spagnoletti et al. 2024 and cured its mode collapse.
 /// </summary>
 public sealed record AugmentationConfig
 {

@@ -4,7 +4,7 @@ using Scorpio.Torch;
 namespace Scorpio.Data;
 
 /// <summary>
-/// Clip and rescale (seed 001, eq. 13): x' = 2 max(0, min(x, A)) / A - 1, mapping [0, A] to [-1, 1].
+/// Clip and rescale (Smith et al. 2022, eq. 13): x' = 2 max(0, min(x, A)) / A - 1, mapping [0, A] to [-1, 1].
 /// A is given (<see cref="NormalizationConfig.ClipMax"/>) or the <see cref="NormalizationConfig.ClipPercentile"/>
 /// percentile of each channel's training pixels (stored in <see cref="NormalizationConfig.High"/>).
 /// The inverse x = A (x' + 1) / 2 is exact inside [0, A]; values clipped by the forward map are lost.

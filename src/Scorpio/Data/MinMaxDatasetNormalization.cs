@@ -3,8 +3,8 @@ using Scorpio.Torch;
 namespace Scorpio.Data;
 
 /// <summary>
-/// Per-data-set min-max (seed 004): x' = 2 (x - lo) / (hi - lo) - 1 with lo, hi the training
-/// minimum and maximum of each channel; exactly invertible. (Seed 004 maps to [0, 1]; [-1, 1] is the
+/// Per-data-set min-max (Vicanek Martinez and Brüggen): x' = 2 (x - lo) / (hi - lo) - 1 with lo, hi the training
+/// minimum and maximum of each channel; exactly invertible. (Vicanek Martinez and Brüggen map to [0, 1]; [-1, 1] is the
 /// same up to an affine change that the score model absorbs, and matches the other normalisations.)
 /// </summary>
 public sealed class MinMaxDatasetNormalization : Normalization

@@ -3,7 +3,7 @@ using Scorpio.Torch;
 namespace Scorpio.Data;
 
 /// <summary>
-/// Per-image min-max (seed 004): each image's channel is mapped from its own [min, max] to [-1, 1],
+/// Per-image min-max (Vicanek Martinez and Brüggen): each image's channel is mapped from its own [min, max] to [-1, 1],
 /// so the model learns shapes, not fluxes. This cannot be inverted: a sample carries no flux scale.
 /// <see cref="Inverse"/> is honest about it in a documented way: it maps [-1, 1] to the training
 /// set's typical range, [median of per-image minima, that + median of per-image ranges], so

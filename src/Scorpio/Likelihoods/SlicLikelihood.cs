@@ -7,7 +7,7 @@ using Scorpio.Torch;
 namespace Scorpio.Likelihoods;
 
 /// <summary>
-/// Score-based likelihood characterisation (SLIC; Legin et al. 2023, seeds 000 and 003): the likelihood score
+/// Score-based likelihood characterisation (SLIC; Legin et al. 2023; Salhi et al. 2024; Adam et al. 2023): the likelihood score
 /// from a noise score s_phi, grad_x log p_t(y | x_t) ~ -J_A(x_t)^T s_phi(eta_t, t), with the residual
 /// eta_t = mu(t) y - A x_t (or the annealed residual, <see cref="SlicResidual"/>). Exact at t = 0, the convolved
 /// approximation for t &gt; 0. For linear A the VJP is the explicit adjoint; a non-linear A goes through autograd.

@@ -5,7 +5,7 @@ namespace Scorpio.NoiseModels;
 
 /// <summary>
 /// The circulant approximation of A A^T used to train a noise model with the modified perturbation kernel
-/// p(eta_t | eta_0) = N(mu eta_0, sigma^2 A A^T) (seed 003, appendix B, eq. 16-17): A ~ F^-1 diag(F Pi_k) F with
+/// p(eta_t | eta_0) = N(mu eta_0, sigma^2 A A^T) (Adam et al. 2023, appendix B, eq. 16-17): A ~ F^-1 diag(F Pi_k) F with
 /// Pi_k the effective kernel (the column of A for the central model pixel, <see cref="EffectiveKernel"/>), so
 /// (A A^T)^-1 ~ F^-1 diag(1 / (|F Pi_k|^2 + lambda)) F with lambda = 1e-3 keeping it invertible. The score target
 /// for a draw eta_t = mu eta_0 + sigma A z is then -(1/sigma) F^-1[F(A z) / (|F Pi_k|^2 + lambda)] (eq. 17).

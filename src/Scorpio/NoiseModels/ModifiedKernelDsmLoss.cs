@@ -7,7 +7,7 @@ namespace Scorpio.NoiseModels;
 
 /// <summary>
 /// Denoising score matching for a noise model with the modified perturbation kernel N(mu eta_0, sigma^2 A A^T)
-/// (seed 003 eq. 3 and 14): t ~ U[eps, T], z ~ N(0, I) on the model grid, eta_t = mu eta_0 + sigma A z, and the
+/// (Adam et al. 2023 eq. 3 and 14): t ~ U[eps, T], z ~ N(0, I) on the model grid, eta_t = mu eta_0 + sigma A z, and the
 /// network output n = sigma s(eta_t, t) is regressed on -F^-1[F(A z) / (|F Pi_k|^2 + lambda)] (eq. 17, the
 /// circulant approximation of -(A A^T)^-1 A z; see <see cref="CirculantNoiseKernel"/>):
 /// L = sum || n + F^-1[...] ||^2 / (2 B), score_models' normalisation. With A = identity and lambda = 0 it is the

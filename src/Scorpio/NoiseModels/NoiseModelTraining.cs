@@ -16,7 +16,7 @@ public sealed record NoiseForwardModel
 
 /// <summary>
 /// Trains a noise model (what <c>scorpio train-noise</c> does): plain denoising score matching on noise-only images when A is the
-/// identity, else the modified perturbation kernel N(mu eta_0, sigma^2 A A^T) of seed 003 (<see cref="ModifiedKernelDsmLoss"/>,
+/// identity, else the modified perturbation kernel N(mu eta_0, sigma^2 A A^T) of Adam et al. 2023 (<see cref="ModifiedKernelDsmLoss"/>,
 /// with <see cref="CirculantNoiseKernel"/> built for A on the grid the network trains on), and writes
 /// <see cref="NoiseModelInfo"/> (noise_model.json) into the run folder. A resumed run must keep its kernel.
 /// <para>Use: <c>using var t = NoiseModelTraining.Prepare(options, forward); var result = t.Run();</c>, or

@@ -5,7 +5,7 @@ namespace Scorpio.Operators;
 
 /// <summary>
 /// Average pooling by an integer factor K: each observed pixel is the mean of a K x K block of model pixels,
-/// so a model grid K times finer than the observation (seed 003) maps to the observed pixel scale. Surface
+/// so a model grid K times finer than the observation (Adam et al. 2023) maps to the observed pixel scale. Surface
 /// brightness (flux per pixel area) is conserved; flux per pixel is divided by K^2 relative to a sum.
 /// Adjoint: each observed value spread over its block, divided by K^2.
 /// </summary>

@@ -4,7 +4,7 @@ using Scorpio.Torch;
 namespace Scorpio.Operators;
 
 /// <summary>
-/// Geometric distortion by bilinear interpolation (seed 003): output pixel (i, j) takes the model image at the
+/// Geometric distortion by bilinear interpolation (Adam et al. 2023): output pixel (i, j) takes the model image at the
 /// position given by a coordinate map, interpolating between the four surrounding model pixels; positions
 /// outside the model image read zeros. The map usually comes from the observation's WCS (model pixel
 /// coordinates of every observed pixel centre). Written as a sparse matrix with four entries per row:

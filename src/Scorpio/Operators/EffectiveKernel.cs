@@ -3,7 +3,7 @@ using Scorpio.Torch;
 namespace Scorpio.Operators;
 
 /// <summary>
-/// The effective kernel Pi_k of a forward model (seed 003, appendix B): the column of A for the central model
+/// The effective kernel Pi_k of a forward model (Adam et al. 2023, appendix B): the column of A for the central model
 /// pixel k, i.e. the response A e_k to a unit point at the image centre, as an image in observation space.
 /// It is extracted with a Jacobian-vector product, as the paper does with torch.func.jvp; libtorch has no
 /// forward mode here, so the JVP is the "double VJP": g(u) = J^T u is linear in u, and the VJP of g with

@@ -2,7 +2,7 @@ using Scorpio.Torch;
 
 namespace Scorpio.Operators;
 
-/// <summary>A = I: denoising (seed 000, the JWST SOSS traces). Input and output shapes are equal.</summary>
+/// <summary>A = I: denoising (Salhi et al. 2024, the JWST SOSS traces). Input and output shapes are equal.</summary>
 public sealed class IdentityOperator(long[] shape) : ForwardOperator
 {
     private readonly long[] _shape = OperatorShapes.Check(shape, "identity");

@@ -5,7 +5,7 @@ namespace Scorpio.Operators;
 
 /// <summary>
 /// Several exposures of one scene, each with its own operator (dithers, distortions, PSFs), in one joint
-/// likelihood (seed 003 used 4 HST exposures). All exposures take the same model image and must produce
+/// likelihood (Adam et al. 2023 used 4 HST exposures). All exposures take the same model image and must produce
 /// observations of one shape (C', H', W'); they are stacked along the channel axis, exposure-major:
 /// output (E C', H', W'), channels [e C', (e+1) C') belonging to exposure e. The adjoint sums the exposures'
 /// adjoints. A noise model trained on single exposures is applied to each exposure separately

@@ -8,7 +8,7 @@ namespace Scorpio.Operators;
 /// <summary>
 /// Point-spread functions as (C, Kh, Kw) float32 host tensors: loaded from FITS or drawn from a model,
 /// checked, normalised to unit sum per plane (so convolution conserves flux) and, when the PSF is
-/// sampled more finely than the model grid (a supersampled PSF, e.g. the 4x HST library of seed 003),
+/// sampled more finely than the model grid (a supersampled PSF, e.g. the 4x HST library of Adam et al. 2023),
 /// binned to the model grid. The PSF centre is the pixel (Kh/2, Kw/2) (integer division), as for
 /// numpy's fftshift convention; odd sizes put it on the middle pixel.
 /// </summary>

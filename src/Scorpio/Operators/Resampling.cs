@@ -6,7 +6,7 @@ namespace Scorpio.Operators;
 /// <summary>
 /// Resamples the image by a scale factor S (output size round(S H) x round(S W)): a change of apparent size
 /// (redshift) or of pixel scale (model grid to the instrument's pixels), applied before the PSF as in the
-/// DPS paper (seed 002). The map is separable, y = R_h x R_w^T, with explicit 1-D weight matrices, so the
+/// DPS paper (Spagnoletti et al. 2024). The map is separable, y = R_h x R_w^T, with explicit 1-D weight matrices, so the
 /// adjoint R_h^T y R_w is exact. Pixel centres map as (i + 0.5) H/H' - 0.5. With <see cref="ConserveFlux"/>
 /// (default) the weights are multiplied by H W / (H' W'), so the total flux of the image is kept (pixel
 /// values are flux per pixel); without it surface brightness is kept.

@@ -6,7 +6,7 @@ using Scorpio.Torch;
 namespace Scorpio.Posterior;
 
 /// <summary>
-/// Diffusion posterior sampling (Chung et al. 2023; seed 002, diffusion4astro): at each step, Tweedie's estimate
+/// Diffusion posterior sampling (Chung et al. 2023; Spagnoletti et al. 2024, diffusion4astro): at each step, Tweedie's estimate
 /// x0_hat = (x_t + sigma^2 s(x_t, t)) / mu, the residual r = W (y - A x0_hat), one reverse-SDE Euler-Maruyama step
 /// with the prior score, then a gradient step on the residual norm taken through the network:
 /// x_next -= (zeta / ||r||) grad_{x_t} ||r||^2 (= 2 zeta grad ||r||), per sample. The step size zeta' = 1 by default

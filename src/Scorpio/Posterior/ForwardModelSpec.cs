@@ -6,7 +6,7 @@ namespace Scorpio.Posterior;
 
 /// <summary>
 /// The forward model of one exposure, applied in this order to a model image of the prior's shape (C, H, W):
-/// resampling by <see cref="Scale"/> (apparent size or pixel scale; Adam et al. 2022), a geometric warp by bilinear
+/// resampling by <see cref="Scale"/> (apparent size or pixel scale; Spagnoletti et al. 2024), a geometric warp by bilinear
 /// interpolation (a sub-pixel <see cref="Shift"/> of a dithered exposure, or a coordinate map <see cref="Warp"/> from its
 /// WCS; Adam et al. 2023), convolution with the PSF on that grid, average pooling by <see cref="Pool"/> to the observed
 /// pixels. Each step is optional; none gives the identity (denoising).

@@ -6,7 +6,7 @@ using Scorpio.Torch;
 namespace Scorpio.Posterior;
 
 /// <summary>
-/// Inpainting with an unconditional prior (seed 001): run the reverse process and, after every step, replace the
+/// Inpainting with an unconditional prior (Smith et al. 2022): run the reverse process and, after every step, replace the
 /// known pixels by a forward-process sample of the observed image at the new time, mu(t) y + sigma(t) z
 /// (astroddpm's plain replacement, started at t = 0.95 T, i.e. step 950 of 1000). Replacement alone does not sample
 /// p(x_unknown | x_known): the known pixels' noisy path is drawn independently of the unknown ones, so the fill is pulled

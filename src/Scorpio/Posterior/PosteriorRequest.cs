@@ -17,7 +17,7 @@ public sealed record PosteriorRequest
     public int? BatchSize { get; init; }
     /// <summary>Seed of every draw: sample k's generators come from (seed, k) whatever the batch.</summary>
     public long Seed { get; init; }
-    /// <summary>Central aperture radius (model pixels) for the variance ratio (Adam et al. 2022: 30).</summary>
+    /// <summary>Central aperture radius (model pixels) for the variance ratio (Spagnoletti et al. 2024: 30).</summary>
     public double ApertureRadius { get; init; } = 30;
     public Torch.Device Device { get; init; } = Torch.Device.CPU;
     public required string OutDir { get; init; }

@@ -6,7 +6,7 @@ using Scorpio.Models;
 namespace Scorpio.Posterior;
 
 /// <summary>
-/// grad_x log p_t(x_t | y) = grad_x log p_t(x_t) + grad_x log p_t(y | x_t) (Bayes; seed 000 eq. 3): a prior score
+/// grad_x log p_t(x_t | y) = grad_x log p_t(x_t) + grad_x log p_t(y | x_t) (Bayes; Salhi et al. 2024 eq. 3): a prior score
 /// (a trained <see cref="Models.ScoreModel"/> or an analytic one) plus a likelihood score, as an
 /// <see cref="IScoreFunction"/> so every sampler samples the posterior unchanged. Each batch item may have its own time.
 /// </summary>

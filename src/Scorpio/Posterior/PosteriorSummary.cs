@@ -4,14 +4,14 @@ using Scorpio.Torch;
 namespace Scorpio.Posterior;
 
 /// <summary>
-/// Summary maps of posterior samples (seeds 000, 002, 003), all in physical units on the model grid: mean, median,
+/// Summary maps of posterior samples (Salhi et al. 2024; Spagnoletti et al. 2024; Adam et al. 2023), all in physical units on the model grid: mean, median,
 /// standard deviation, the 16/84 and 15/85 percentiles; the residual y - A(median) on the observed grid; and the
-/// variance ratio (seed 002): pixel variance over posterior samples divided by pixel variance over prior samples drawn by
+/// variance ratio (Spagnoletti et al. 2024): pixel variance over posterior samples divided by pixel variance over prior samples drawn by
 /// the same model (+1e-10), with its mean in a central circular aperture.
 /// </summary>
 public sealed class PosteriorSummary : IDisposable
 {
-    /// <summary>Added to the prior variance in the variance ratio (seed 002).</summary>
+    /// <summary>Added to the prior variance in the variance ratio (Spagnoletti et al. 2024).</summary>
     public const double VarianceFloor = 1e-10;
 
     private PosteriorSummary() { }
@@ -40,7 +40,7 @@ public sealed class PosteriorSummary : IDisposable
     /// <param name="observation">y (C', H', W') and its 0/1 mask, or null.</param>
     /// <param name="sigma">noise standard deviation per observed pixel (C', H', W') or null when unknown (SLIC).</param>
     /// <param name="priorSamples">unconditional samples (M, C, H, W) from the same prior and sampler, or null.</param>
-    /// <param name="apertureRadius">radius in model pixels of the central aperture (seed 002: 30 px), clipped to the image.</param>
+    /// <param name="apertureRadius">radius in model pixels of the central aperture (Spagnoletti et al. 2024: 30 px), clipped to the image.</param>
     public static PosteriorSummary Compute(Tensor samples, ForwardOperator? a, (Tensor Values, Tensor Mask)? observation,
         Tensor? sigma, Tensor? priorSamples, double apertureRadius = 30)
     {

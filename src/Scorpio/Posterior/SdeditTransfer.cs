@@ -5,7 +5,7 @@ using Scorpio.Torch;
 namespace Scorpio.Posterior;
 
 /// <summary>
-/// SDEdit domain transfer (Meng et al. 2022; seed 001): noise the input forward to time t0 (a fraction of T:
+/// SDEdit domain transfer (Meng et al. 2022; Smith et al. 2022): noise the input forward to time t0 (a fraction of T:
 /// 0.6 is step 600 of 1000), x_t0 = mu(t0) x + sigma(t0) z, then run a sampler from t0 to epsilon with the prior.
 /// Small t0 keeps the input (t0 -&gt; 0 returns it); t0 = T forgets it and gives an unconditional prior sample.
 /// The sampler's full grid is truncated at t0, so the step density is the sampler's own. Normalised units.

@@ -7,7 +7,7 @@ namespace Scorpio.Training;
 /// A training objective for a <see cref="ScoreModel"/>: given a batch of clean, normalised samples,
 /// draw noise levels and noise from the given generator and return the scalar loss to minimise.
 /// Pluggable so that other objectives (e.g. the noise model's modified kernel N(mu eta_0, sigma^2 A A^T)
-/// of seed 003) reuse the same <see cref="Trainer"/>. Every random draw must come from that generator
+/// of Adam et al. 2023) reuse the same <see cref="Trainer"/>. Every random draw must come from that generator
 /// (its state is checkpointed, which makes resumed runs bit-identical).
 /// </summary>
 public interface ITrainingLoss

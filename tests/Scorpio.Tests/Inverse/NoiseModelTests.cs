@@ -11,7 +11,7 @@ using Scorpio.Models;
 
 namespace Scorpio.Tests.Inverse;
 
-/// <summary>The noise-model side of SLIC: the circulant kernel (seed 003 eq. 17), the modified-kernel loss and the unit mapping of a trained noise score.</summary>
+/// <summary>The noise-model side of SLIC: the circulant kernel (Adam et al. 2023 eq. 17), the modified-kernel loss and the unit mapping of a trained noise score.</summary>
 public class NoiseModelTests
 {
     public NoiseModelTests() => torch.NumThreads = 2;

@@ -11,7 +11,7 @@ namespace Scorpio.Tests.Inverse;
 /// <summary>
 /// SLIC against the Gaussian likelihood when the noise is not Gaussian: 1/f-like column stripes plus white read noise plus
 /// positive cosmic-ray hits (<see cref="StripeCosmicRayNoise"/>), on 16x16 images with a Gaussian prior fitted to
-/// smooth blobs, denoising (A = identity) as for JWST SOSS (seed 000).
+/// smooth blobs, denoising (A = identity) as for JWST SOSS (Salhi et al. 2024).
 /// </summary>
 public class NonGaussianNoiseTests(ITestOutputHelper output)
 {

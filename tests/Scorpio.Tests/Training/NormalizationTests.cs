@@ -70,7 +70,7 @@ public class NormalizationTests
             double a = fitted.High[(i / 64) % 2];
             Assert.Equal(2 * Math.Max(0, Math.Min(xs[i], a)) / a - 1, ys[i], 5);
         }
-        // Given A (seed 001: 5.0 ADU for SDSS) overrides the percentile; the inverse is exact inside [0, A].
+        // Given A (Smith et al. 2022: 5.0 ADU for SDSS) overrides the percentile; the inverse is exact inside [0, A].
         var given = Normalization.FromConfig(Normalization.Fit(new NormalizationConfig { Kind = "clip", ClipMax = 5.0 }, x));
         using var inside = torch.FromArray(new float[] { 0f, 1f, 2.5f, 5f }, 1, 1, 2, 2).Repeat(1, 2, 1, 1);
         using var f = given.Forward(inside);

@@ -6,7 +6,7 @@ using static Scorpio.Metrics.Reporting.HtmlReport;
 
 namespace Scorpio.Metrics.Evaluation.Sections;
 
-/// <summary>Pixel-value histograms per band (seed 004), with histogram intersection generated vs real beside real vs real.</summary>
+/// <summary>Pixel-value histograms per band (Vicanek Martinez and Brüggen), with histogram intersection generated vs real beside real vs real.</summary>
 internal static class PixelSection
 {
     public static void Run(EvaluationContext ctx)
