@@ -17,14 +17,8 @@ public static class RichardsonLucy
     {
         var o = options ?? new RichardsonLucyOptions();
         o.Validate();
-        if (observed.Rank < 2) throw new InvalidSettingException("observed", $"must be an (H, W) image or a stack of them to deconvolve, got {observed}");
-        if (psf.PlaneCount != 1 || psf.Rank < 2) throw new InvalidSettingException("psf", $"must be a single 2-D image, got {psf}");
-        double psfSum = psf.Data.Sum(v => (double)v);
-        if (!(psfSum > 0)) throw new InvalidSettingException("psf", $"must have a positive sum (got {psfSum:G4})");
-        // A normalised PSF keeps the flux of the estimate equal to that of the data.
-        var kernel = psf.Data.Select(v => (float)(v / psfSum)).ToArray();
+        var conv = DeconvolutionSetup.Convolver(observed, psf);
         int h = observed.Height, w = observed.Width, hw = h * w;
-        var conv = new FftConvolver(kernel, psf.Height, psf.Width, h, w);
         var output = new ImageData(observed.Shape);
         Parallel.For(0, observed.PlaneCount, p =>
             DeconvolvePlane(conv, observed.Data.AsSpan(p * hw, hw), output.Data.AsSpan(p * hw, hw), o));

@@ -16,13 +16,8 @@ public static class WienerDeconvolution
     public static ImageData Deconvolve(ImageData observed, ImageData psf, double noiseToSignal)
     {
         if (!(noiseToSignal > 0)) throw new InvalidSettingException("noiseToSignal", $"must be > 0 (got {noiseToSignal})");
-        if (observed.Rank < 2) throw new InvalidSettingException("observed", $"must be an (H, W) image or a stack of them to deconvolve, got {observed}");
-        if (psf.PlaneCount != 1 || psf.Rank < 2) throw new InvalidSettingException("psf", $"must be a single 2-D image, got {psf}");
-        double psfSum = psf.Data.Sum(v => (double)v);
-        if (!(psfSum > 0)) throw new InvalidSettingException("psf", $"must have a positive sum (got {psfSum:G4})");
-        var kernel = psf.Data.Select(v => (float)(v / psfSum)).ToArray();
+        var conv = DeconvolutionSetup.Convolver(observed, psf);
         int h = observed.Height, w = observed.Width, hw = h * w;
-        var conv = new FftConvolver(kernel, psf.Height, psf.Width, h, w);
         int hp = conv.PaddedHeight, wp = conv.PaddedWidth;
         var otfRe = conv.TransferRe.ToArray();
         var otfIm = conv.TransferIm.ToArray();

@@ -24,6 +24,7 @@ internal static class InpaintCommand
         {
             prior, image, mask, start, resample, jump, steps, n, batch, output,
         };
+        cmd.MapParameters(("count", n), ("batchSize", batch));
         cmd.SetAction(pr =>
         {
             var device = CliContext.Device(pr);

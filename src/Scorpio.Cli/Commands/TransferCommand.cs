@@ -22,6 +22,7 @@ internal static class TransferCommand
         {
             prior, image, t, sampler, steps, n, batch, output,
         };
+        cmd.MapParameters(("fraction", t), ("count", n), ("batchSize", batch));
         cmd.SetAction(pr =>
         {
             var device = CliContext.Device(pr);

@@ -28,15 +28,7 @@ public sealed class AsinhNormalization : Normalization
     /// <summary>Fits this kind's statistics to <paramref name="physical"/> (N, C, H, W) or (N, D).</summary>
     public static new NormalizationConfig Fit(NormalizationConfig settings, Tensor physical)
     {
-        var channels = ChannelStatistics.Split(physical);
-        var lo = new double[channels.Length];
-        var hi = new double[channels.Length];
-        for (int k = 0; k < channels.Length; k++)
-        {
-            var (mn, mx) = ChannelStatistics.Range(channels[k]);
-            lo[k] = Math.Asinh(mn / settings.AsinhScale);
-            hi[k] = lo[k] + ChannelStatistics.SafeSpan(Math.Asinh(mx / settings.AsinhScale) - lo[k]);
-        }
+        var (lo, hi) = ChannelStatistics.MappedRanges(physical, v => Math.Asinh(v / settings.AsinhScale));
         return settings with { Low = lo, High = hi, Mean = null, Std = null };
     }
 

@@ -84,4 +84,22 @@ internal static class ChannelStatistics
 
     /// <summary>A scale that is never zero (constant channels would divide by zero).</summary>
     public static double SafeSpan(double span) => span > 1e-12 ? span : 1.0;
+
+    /// <summary>
+    /// Per channel of <paramref name="data"/>, the range [lo, hi] of <paramref name="map"/>(value) (map increasing), with a
+    /// safe span: what the min-max normalisations fit, on raw values or after a stretch.
+    /// </summary>
+    public static (double[] Low, double[] High) MappedRanges(Tensor data, Func<double, double> map)
+    {
+        var channels = Split(data);
+        var lo = new double[channels.Length];
+        var hi = new double[channels.Length];
+        for (int k = 0; k < channels.Length; k++)
+        {
+            var (mn, mx) = Range(channels[k]);
+            lo[k] = map(mn);
+            hi[k] = lo[k] + SafeSpan(map(mx) - lo[k]);
+        }
+        return (lo, hi);
+    }
 }

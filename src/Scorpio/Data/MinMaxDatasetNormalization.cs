@@ -24,15 +24,7 @@ public sealed class MinMaxDatasetNormalization : Normalization
     /// <summary>Fits this kind's statistics to <paramref name="physical"/> (N, C, H, W) or (N, D).</summary>
     public static new NormalizationConfig Fit(NormalizationConfig settings, Tensor physical)
     {
-        var channels = ChannelStatistics.Split(physical);
-        var lo = new double[channels.Length];
-        var hi = new double[channels.Length];
-        for (int k = 0; k < channels.Length; k++)
-        {
-            var (mn, mx) = ChannelStatistics.Range(channels[k]);
-            lo[k] = mn;
-            hi[k] = mn + ChannelStatistics.SafeSpan(mx - mn);
-        }
+        var (lo, hi) = ChannelStatistics.MappedRanges(physical, v => v);
         return settings with { Low = lo, High = hi, Mean = null, Std = null };
     }
 

@@ -7,7 +7,7 @@ namespace Scorpio.Diffusion;
 /// alpha_bar(t) = cos^2(((t+s)/(1+s)) pi/2) / cos^2(s/(1+s) pi/2), s = 0.008; mu = sqrt(alpha_bar).
 /// beta(t) = -d ln alpha_bar / dt is capped where alpha_bar reaches ~0 (the paper clips betas at 0.999).
 /// </summary>
-public sealed class CosineVpSde(double s = 0.008) : Sde
+public sealed class CosineVpSde(double s = 0.008) : AlphaBarSde
 {
     /// <summary>Smallest alpha_bar (the schedule would reach 0 at t = 1).</summary>
     private const double AlphaBarFloor = 1e-12;
@@ -15,34 +15,20 @@ public sealed class CosineVpSde(double s = 0.008) : Sde
     public double S { get; } = s;
     public override string Name => "vp-cosine";
     private double F(double t) => Math.Cos((t + S) / (1 + S) * Math.PI / 2);
-    public double AlphaBar(double t) => Math.Max(Math.Pow(F(t) / F(0), 2), AlphaBarFloor);
+    public override double AlphaBar(double t) => Math.Max(Math.Pow(F(t) / F(0), 2), AlphaBarFloor);
     // The last 0.1% of the schedule would give alpha_bar = 0 exactly; stop just short (as clipping does).
     public override double T => 0.9946;
-    public override double Mu(double t) => Math.Sqrt(AlphaBar(t));
-    public override double Sigma(double t) => Math.Sqrt(1 - AlphaBar(t));
     public double Beta(double t) => Math.Min(Math.PI / (1 + S) * Math.Tan((t + S) / (1 + S) * Math.PI / 2), 1000.0);
     public override double DriftCoefficient(double t) => -Beta(t) / 2;
     public override double Diffusion(double t) => Math.Sqrt(Beta(t));
     public override double PriorSigma => 1.0;
 
     /// <summary>alpha_bar for a batch of times, float64.</summary>
-    public Tensor AlphaBar(Tensor t)
+    public override Tensor AlphaBar(Tensor t)
     {
         using var scope = torch.NewDisposeScope();
         var f = Float64(t).Add(S).Mul(Math.PI / (2 * (1 + S))).Cos();
         return f.Div(F(0)).Square().Clamp(AlphaBarFloor).MoveToOuterDisposeScope();
-    }
-
-    public override Tensor Mu(Tensor t)
-    {
-        using var ab = AlphaBar(t);
-        return ab.Sqrt();
-    }
-
-    public override Tensor Sigma(Tensor t)
-    {
-        using var scope = torch.NewDisposeScope();
-        return AlphaBar(t).Neg().Add(1.0).Sqrt().MoveToOuterDisposeScope();
     }
 
     /// <summary>alpha_bar = 1/(1 + r^2), then the schedule's angle from cos = sqrt(alpha_bar) cos(s/(1+s) pi/2).</summary>

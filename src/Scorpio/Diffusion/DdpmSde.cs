@@ -8,7 +8,7 @@ namespace Scorpio.Diffusion;
 /// i = round(t N) - 1; mu, sigma are sqrt(abar_i), sqrt(1 - abar_i). Tensor coefficients look the steps up in tables
 /// kept on each device that asks.
 /// </summary>
-public sealed class DdpmSde : Sde, IDisposable
+public sealed class DdpmSde : AlphaBarSde, IDisposable
 {
     // Host tables for the tensor coefficients, made on first use (host-only users never allocate them).
     private Tensor? _alphaBars;       // (N,) float64: alpha_bar_i
@@ -67,26 +67,13 @@ public sealed class DdpmSde : Sde, IDisposable
     }
 
     /// <summary>alpha_bar at the steps of a batch of times, (B,) float64.</summary>
-    public Tensor AlphaBar(Tensor t)
+    public override Tensor AlphaBar(Tensor t)
     {
         using var index = Index(t);
         return _devices.On(Table(ref _alphaBars, AlphaBars), t).IndexSelect(0, index);
     }
 
-    public override double Mu(double t) => Math.Sqrt(AlphaBars[Index(t)]);
-    public override double Sigma(double t) => Math.Sqrt(1 - AlphaBars[Index(t)]);
-
-    public override Tensor Mu(Tensor t)
-    {
-        using var ab = AlphaBar(t);
-        return ab.Sqrt();
-    }
-
-    public override Tensor Sigma(Tensor t)
-    {
-        using var scope = torch.NewDisposeScope();
-        return AlphaBar(t).Neg().Add(1.0).Sqrt().MoveToOuterDisposeScope();
-    }
+    public override double AlphaBar(double t) => AlphaBars[Index(t)];
 
     // The continuous limit of the discrete chain: beta(t) ~ N beta_i.
     public override double DriftCoefficient(double t) => -Betas[Index(t)] * Steps / 2;

@@ -58,7 +58,13 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
         try
         {
             using var rng = new Generator((ulong)config.Seed);
-            var model = Create(config, device, rng);
+            ScoreModel model;
+            try { model = Create(config, device, rng); }
+            catch (ArgumentException e)
+            {
+                // A hand-edited config.json can describe a network that cannot be built.
+                throw new UserInputException($"{folder.ConfigPath}: the network it describes cannot be built: {e.Message}");
+            }
             try
             {
                 model.Network.LoadStateDict(weights, strict: true);

@@ -34,7 +34,7 @@ public static class DpsSampler
     public static Tensor Sample(IScoreFunction prior, Sde sde, double[] grid, Tensor xT, ForwardOperator a, Tensor observation,
         Tensor? weights, double zeta, SampleNoise noise, bool denoise = true, Action<SamplerStep>? callback = null)
     {
-        if (!(zeta >= 0) || !double.IsFinite(zeta)) throw new ArgumentException($"the DPS step size zeta must be >= 0 (got {zeta})");
+        if (!(zeta >= 0) || !double.IsFinite(zeta)) throw new Astro.InvalidSettingException("zeta", $"must be a finite step size >= 0 (got {zeta})");
         // y and W on the sampling device and dtype once, not per step.
         using var y4 = observation.Dim == 3 ? observation.Unsqueeze(0) : observation.Alias();
         using var y = y4.To(xT.Device, xT.DType);

@@ -47,7 +47,7 @@ public sealed record ForwardModelSpec
     /// <summary>Builds A for a prior whose images are <paramref name="modelShape"/> = (C, H, W).</summary>
     public ForwardOperator Build(long[] modelShape)
     {
-        if (Pool < 1) throw new UserInputException($"--pool must be a positive integer (got {Pool})");
+        if (Pool < 1) throw new InvalidSettingException("pool", $"must be a positive integer (got {Pool})");
         var parts = new List<ForwardOperator>();
         try
         {

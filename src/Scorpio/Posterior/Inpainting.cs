@@ -38,8 +38,8 @@ public static class Inpainting
     public static Tensor Sample(IScoreFunction prior, Sde sde, double[] grid, Tensor known, Tensor mask, int count, int resample,
         SampleNoise noise, Action<SamplerStep>? callback = null, int jump = DefaultJump)
     {
-        if (resample < 1) throw new UserInputException($"--resample must be >= 1 (got {resample})");
-        if (jump < 1) throw new UserInputException($"--jump must be >= 1 (got {jump})");
+        if (resample < 1) throw new InvalidSettingException("resample", $"must be >= 1 (got {resample})");
+        if (jump < 1) throw new InvalidSettingException("jump", $"must be >= 1 (got {jump})");
         using var scope = torch.NewDisposeScope();
         var y = known.Dim == 3 ? known.Unsqueeze(0) : known.Alias();
         var m = mask.Dim == 2 ? mask.Unsqueeze(0) : mask.Alias();

@@ -18,7 +18,7 @@ public static class PosteriorFiles
     /// <summary>Creates <paramref name="dir"/> (and parents); a path that is a file is a user error.</summary>
     public static string PrepareDirectory(string dir)
     {
-        if (File.Exists(dir)) throw new UserInputException($"--out {dir} is a file; give a folder for the outputs");
+        if (File.Exists(dir)) throw new InvalidSettingException("out", $"{dir} is a file; give a folder for the outputs");
         Directory.CreateDirectory(dir);
         return dir;
     }

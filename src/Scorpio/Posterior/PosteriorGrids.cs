@@ -32,11 +32,11 @@ public static class PosteriorGrids
         return below.ToArray();
     }
 
-    /// <summary>The SDE time for a fraction <paramref name="fraction"/> in (0, 1] of the way to T (DDPM: 0.6 is step 600 of 1000).</summary>
-    public static double TimeOfFraction(Sde sde, double fraction, string option)
+    /// <summary>The SDE time for a fraction <paramref name="fraction"/> in (0, 1] of the way to T (DDPM: 0.6 is step 600 of 1000); errors name <paramref name="setting"/>.</summary>
+    public static double TimeOfFraction(Sde sde, double fraction, string setting)
     {
         if (!(fraction > 0) || fraction > 1)
-            throw new Astro.UserInputException($"{option} must be in (0, 1] (a fraction of the diffusion time; got {fraction})");
+            throw new Astro.InvalidSettingException(setting, $"must be in (0, 1] (a fraction of the diffusion time; got {fraction})");
         return Math.Max(sde.Epsilon, fraction * sde.T);
     }
 }

@@ -27,7 +27,7 @@ public static class SdeditTransfer
         SampleNoise noise, SamplerOptions? options = null, Action<SamplerStep>? callback = null)
     {
         options ??= new SamplerOptions();
-        double t0 = PosteriorGrids.TimeOfFraction(sde, fraction, "--t");
+        double t0 = PosteriorGrids.TimeOfFraction(sde, fraction, "fraction");
         var full = SamplerRegistry.Grid(sampler, sde, options);
         var grid = PosteriorGrids.Truncate(full, t0);
         using var noised = Inpainting.ForwardSample(sde, input, t0, noise);

@@ -13,7 +13,7 @@ public static class DdimSampler
     public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise? noise = null, double eta = 0,
         Action<SamplerStep>? callback = null)
     {
-        if (eta < 0) throw new ArgumentException($"eta must be >= 0 (got {eta})");
+        if (eta < 0) throw new Astro.InvalidSettingException("eta", $"must be >= 0 (got {eta})");
         if (eta > 0 && noise is null) throw new ArgumentException("eta > 0 draws noise: pass a generator");
         var f = EvaluationCounter.Wrap(score);
         return SamplerLoop.Run(grid, x, f, (xi, i) => DdimStep.Apply(f, sde, xi, grid[i], grid[i + 1], eta, noise), callback);

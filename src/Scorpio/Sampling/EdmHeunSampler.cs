@@ -21,7 +21,7 @@ public static class EdmHeunSampler
         double churn = 0, double sMin = 0, double sMax = double.PositiveInfinity, double sNoise = 1,
         Action<SamplerStep>? callback = null)
     {
-        if (churn < 0) throw new ArgumentException($"churn must be >= 0 (got {churn})");
+        if (churn < 0) throw new Astro.InvalidSettingException("churn", $"must be >= 0 (got {churn})");
         if (churn > 0 && noise is null) throw new ArgumentException("churn > 0 draws noise: pass a generator");
         var f = EvaluationCounter.Wrap(score);
         return SamplerLoop.Run(grid, x, f, (current, i) =>

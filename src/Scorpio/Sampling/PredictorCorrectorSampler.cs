@@ -18,8 +18,8 @@ public static class PredictorCorrectorSampler
     public static Tensor Sample(IScoreFunction score, Sde sde, double[] grid, Tensor x, SampleNoise noise,
         double snr = DefaultSnr, int correctorSteps = 1, Action<SamplerStep>? callback = null)
     {
-        if (!(snr > 0)) throw new ArgumentException($"snr must be positive (got {snr})");
-        if (correctorSteps < 0) throw new ArgumentException($"correctorSteps must be >= 0 (got {correctorSteps})");
+        if (!(snr > 0)) throw new Astro.InvalidSettingException("snr", $"must be positive (got {snr})");
+        if (correctorSteps < 0) throw new Astro.InvalidSettingException("correctorSteps", $"must be >= 0 (got {correctorSteps})");
         var f = EvaluationCounter.Wrap(score);
         return SamplerLoop.Run(grid, x, f, (xi, i) =>
         {

@@ -58,7 +58,7 @@ public static class SamplerRegistry
     public static double[] Grid(SamplerDefinition sampler, Sde sde, SamplerOptions options)
     {
         int points = options.Steps ?? sampler.DefaultSteps;
-        if (points < 1) throw new UserInputException($"--steps must be at least 1 (got {points})");
+        if (points < 1) throw new InvalidSettingException("steps", $"must be at least 1 (got {points})");
         return TimeGrids.Create(GridKind(sampler, sde, options), sde, points, options.Rho);
     }
 

@@ -20,7 +20,7 @@ public static class TimeGrids
         "uniform" => Uniform(sde, points),
         "karras" => Karras(sde, points, rho),
         "log-sigma" => LogSigma(sde, points),
-        _ => throw new ArgumentException($"unknown time grid '{kind}' (expected {string.Join(", ", Names)})"),
+        _ => throw new Astro.InvalidSettingException("grid", $"'{kind}' is not a time grid: use {string.Join(", ", Names)}"),
     };
 
     /// <summary>Times evenly spaced from T down to epsilon (Song et al. 2021; for DDPM, evenly strided steps).</summary>
@@ -58,7 +58,7 @@ public static class TimeGrids
     {
         CheckPoints(points);
         if (!(sigmaMin > 0) || !(sigmaMax > sigmaMin)) throw new ArgumentException($"Karras grid needs 0 < sigma_min < sigma_max (got {sigmaMin}, {sigmaMax})");
-        if (!(rho > 0)) throw new ArgumentException($"rho must be positive (got {rho})");
+        if (!(rho > 0)) throw new Astro.InvalidSettingException("rho", $"must be positive (got {rho})");
         double a = Math.Pow(sigmaMax, 1 / rho), b = Math.Pow(sigmaMin, 1 / rho);
         var s = new double[points];
         for (int i = 0; i < points; i++) s[i] = points == 1 ? sigmaMax : Math.Pow(a + (double)i / (points - 1) * (b - a), rho);

@@ -96,7 +96,7 @@ public class TimeGridTests
     [Fact]
     public void Bad_grid_requests_are_errors()
     {
-        Assert.Throws<ArgumentException>(() => TimeGrids.Create("linear", new VpSde(), 10));
+        Assert.Equal("grid", Assert.Throws<Astro.InvalidSettingException>(() => TimeGrids.Create("linear", new VpSde(), 10)).Parameter);
         Assert.Throws<ArgumentException>(() => TimeGrids.Uniform(new VpSde(), 0));
         Assert.Throws<ArgumentException>(() => TimeGrids.KarrasSigmas(1, 0.5, 10));
     }
