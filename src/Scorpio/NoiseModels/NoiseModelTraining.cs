@@ -5,15 +5,6 @@ using Scorpio.Training;
 
 namespace Scorpio.NoiseModels;
 
-/// <summary>The forward model A a noise model is trained for: a PSF file and an average-pooling factor (none: A = identity).</summary>
-public sealed record NoiseForwardModel
-{
-    /// <summary>PSF (FITS or .npy, (h, w) or (bands, h, w)) on the model grid, or null for no blur.</summary>
-    public string? Psf { get; init; }
-    /// <summary>Average pooling from the model grid to the noise images' grid (1 = none).</summary>
-    public int Pool { get; init; } = 1;
-}
-
 /// <summary>
 /// Trains a noise model (what <c>scorpio train-noise</c> does): plain denoising score matching on noise-only images when A is the
 /// identity, else the modified perturbation kernel N(mu eta_0, sigma^2 A A^T) of Adam et al. 2023 (<see cref="ModifiedKernelDsmLoss"/>,

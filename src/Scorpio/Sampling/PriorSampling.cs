@@ -5,55 +5,6 @@ using Scorpio.Torch;
 
 namespace Scorpio.Sampling;
 
-/// <summary>Settings of <see cref="PriorSampling"/>: the sampler, how many samples, in batches of how many, and the seed.</summary>
-public sealed record PriorSamplingOptions
-{
-    /// <summary>The sampler (<see cref="SamplerRegistry.Get"/>).</summary>
-    public required SamplerDefinition Sampler { get; init; }
-    /// <summary>Its settings (steps, grid, denoising, eta, churn, corrector).</summary>
-    public SamplerOptions Settings { get; init; } = new();
-    /// <summary>Number of samples.</summary>
-    public required int Count { get; init; }
-    /// <summary>Samples drawn at once (memory only: the samples do not depend on it).</summary>
-    public int BatchSize { get; init; } = 16;
-    /// <summary>Run seed: sample k draws from <see cref="SampleNoise.SeedFor"/>(seed, k).</summary>
-    public long Seed { get; init; }
-    /// <summary>Where to sample (the score's device).</summary>
-    public Device Device { get; init; } = Device.CPU;
-}
-
-/// <summary>
-/// Samples finished so far, in physical units, concatenated in order: <see cref="Count"/> items of <see cref="ItemShape"/>
-/// ((C, H, W) images or (D) vectors).
-/// </summary>
-public sealed class PriorSamples
-{
-    private readonly List<float> _values = [];
-
-    public int Count { get; private set; }
-    public int[] ItemShape { get; private set; } = [];
-
-    /// <summary>All finished samples as (N, C, H, W), (N, H, W) for one band, or (N, D) (a copy).</summary>
-    public ImageData ToImageData() => new(_values.ToArray(), CubeShape);
-
-    /// <summary>Sample <paramref name="index"/> as (C, H, W) or (D) (a copy).</summary>
-    public float[] Item(int index)
-    {
-        int size = ItemShape.Aggregate(1, (a, v) => a * v);
-        return _values.GetRange(index * size, size).ToArray();
-    }
-
-    /// <summary>(N, C, H, W) for multi-band images, (N, H, W) for one band, (N, D) for vectors.</summary>
-    public int[] CubeShape => ItemShape.Length == 3 && ItemShape[0] == 1 ? [Count, ItemShape[1], ItemShape[2]] : [Count, .. ItemShape];
-
-    internal void Add(Tensor physical)
-    {
-        ItemShape = physical.Shape.Skip(1).Select(v => (int)v).ToArray();
-        _values.AddRange(physical.ToFloatArray());
-        Count += (int)physical.Size(0);
-    }
-}
-
 /// <summary>
 /// Unconditional samples from a score model (what <c>scorpio sample</c> does): drawn in batches in the model's normalised
 /// space with any registered sampler, converted to physical units, and handed to the caller after every batch (so a
