@@ -10,7 +10,7 @@ public sealed class ExperimentContext
     public required long Seed { get; init; }
     /// <summary>Torch device for networks ("cpu", "cuda").</summary>
     public required string Device { get; init; }
-    /// <summary>CPU threads for libtorch (0 = all cores); passed to every scorpio command.</summary>
+    /// <summary>CPU threads for libtorch (0 = all cores); set once before the experiments run.</summary>
     public int Threads { get; init; }
     /// <summary>Repository root.</summary>
     public required string RepoRoot { get; init; }
@@ -37,17 +37,18 @@ public sealed class ExperimentContext
     /// <summary>Picks the smoke or the full value of a setting.</summary>
     public T Pick<T>(T smoke, T full) => Smoke ? smoke : full;
 
-    /// <summary>Runs one `scorpio` command in-process (the same code path as the CLI), logging it; throws on failure.</summary>
-    public void Scorpio(params string[] args)
+    /// <summary>The torch device of <see cref="Device"/> (parsed once).</summary>
+    public Torch.Device TorchDevice => _torchDevice ??= Torch.Device.Parse(Device);
+    private Torch.Device? _torchDevice;
+
+    /// <summary>Runs one library call, logging what it does and then its wall time.</summary>
+    public T Timed<T>(string what, Func<T> call)
     {
-        var full = args.ToList();
-        if (!full.Contains("--device")) full.AddRange(new[] { "--device", Device });
-        if (!full.Contains("--threads")) full.AddRange(new[] { "--threads", Threads.ToString() });
-        Log.WriteLine("  $ scorpio " + string.Join(' ', full.Select(a => a.Contains(' ') ? $"\"{a}\"" : a)));
+        Log.WriteLine("  " + what);
         var sw = Stopwatch.StartNew();
-        int rc = Cli.ScorpioCli.Run(full.ToArray());
-        if (rc != 0) throw new InvalidOperationException($"`scorpio {string.Join(' ', full)}` failed with exit code {rc}");
+        var result = call();
         Log.WriteLine($"    ({sw.Elapsed.TotalSeconds:F1} s)");
+        return result;
     }
 
     /// <summary>Writes a progress line with the elapsed time.</summary>

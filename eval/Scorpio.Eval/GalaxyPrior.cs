@@ -1,3 +1,6 @@
+using Scorpio.Astro.Fits;
+using Scorpio.Training;
+
 namespace Scorpio.Eval;
 
 /// <summary>
@@ -10,6 +13,9 @@ public static class GalaxyPrior
 {
     /// <summary>Image side of the prior, pixels.</summary>
     public const int ImageSize = 32;
+    /// <summary>The smoke prior's training set: this many simulated galaxies with this pixel noise (seed: the run's).</summary>
+    public const int SmokeCount = 64;
+    public const double SmokeNoiseSigma = 0.005;
 
     /// <summary>The run folder of the prior to use (read-only: copy it before continuing its training).</summary>
     public static string Get(ExperimentContext ctx)
@@ -27,10 +33,8 @@ public static class GalaxyPrior
         if (File.Exists(Path.Combine(run, "model.safetensors"))) return run;
         var data = Path.Combine(ctx.RepoRoot, "eval", "work", "smoke-galaxies.fits");
         ctx.Step("training the tiny smoke galaxy prior");
-        ctx.Scorpio("simulate", "galaxies", "--n", "64", "--size", ImageSize.ToString(), "--noise-sigma", "0.005",
-            "--out", data, "--seed", ctx.Seed.ToString());
-        ctx.Scorpio("train", "--data", data, "--out", run, "--sde", "edm", "--preset", "tiny", "--width", "8",
-            "--steps", "20", "--batch", "8", "--seed", ctx.Seed.ToString());
+        FitsFile.Write(data, ctx.SimulateGalaxies(SmokeCount, ImageSize, SmokeNoiseSigma, ctx.Seed));
+        ctx.Train(new ConfigOverrides { Sde = "edm", Preset = "tiny", Width = 8, Steps = 20, Batch = 8, Seed = ctx.Seed }, data, run);
         return run;
     }
 }

@@ -69,6 +69,8 @@ try
 
     var selected = names[0] == "all" ? ExperimentCatalog.All.ToList() : names.Select(ExperimentCatalog.Find).ToList();
     string root = outDir ?? (smoke ? Path.Combine(repo, "eval", "smoke-output") : resultsDir);
+    // libtorch's CPU threads, once for every experiment (0 = all cores; libtorch defaults to one thread in containers).
+    Scorpio.Torch.torch.NumThreads = threads;
     int failures = 0;
     foreach (var e in selected)
     {

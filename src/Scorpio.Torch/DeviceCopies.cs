@@ -3,7 +3,8 @@ namespace Scorpio.Torch;
 
 /// <summary>
 /// Copies of host tensors on other devices (and dtypes), made once and kept (the likelihoods hold float64 constants on the
-/// CPU and are called with batches on the sampling device). Copies are detached from dispose scopes and freed by <see cref="Dispose"/>.
+/// CPU and are called with batches on the sampling device). Copies are normal tensors (never inference tensors), detached from
+/// dispose scopes and freed by <see cref="Dispose"/>.
 /// </summary>
 public sealed class DeviceCopies : IDisposable
 {
@@ -21,7 +22,8 @@ public sealed class DeviceCopies : IDisposable
         lock (_copies)
         {
             if (_copies.TryGetValue((host, device, dtype), out var copy)) return copy;
-            copy = host.To(device, dtype).DetachFromDisposeScope();
+            // Made outside inference mode: a copy first made while sampling must still serve a later call with autograd (DPS, SLIC).
+            using (torch.InferenceMode(false)) copy = host.To(device, dtype).DetachFromDisposeScope();
             _copies[(host, device, dtype)] = copy;
             return copy;
         }

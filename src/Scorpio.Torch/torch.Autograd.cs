@@ -36,7 +36,12 @@ public static partial class torch
     /// <summary>Enables gradient recording on this thread until disposed (inside a NoGrad block, say).</summary>
     public static IDisposable EnableGrad() => new GradModeGuard(true);
     /// <summary>Inference mode on this thread until disposed: faster than NoGrad; results cannot enter autograd later.</summary>
-    public static IDisposable InferenceMode() => new InferenceModeGuard();
+    public static IDisposable InferenceMode() => new InferenceModeGuard(true);
+    /// <summary>
+    /// With <paramref name="enabled"/> false, inference mode off on this thread until disposed, also inside an inference-mode block:
+    /// for constants made once and cached (FIR kernels, tables, device copies), which a later call may use with autograd.
+    /// </summary>
+    public static IDisposable InferenceMode(bool enabled) => new InferenceModeGuard(enabled);
 
     private sealed class GradModeGuard : IDisposable
     {
@@ -48,7 +53,8 @@ public static partial class torch
 
     private sealed class InferenceModeGuard : IDisposable
     {
-        private IntPtr _guard = Native.CheckHandle(Native.st_inference_mode_enter(1), "inference mode");
+        private IntPtr _guard;
+        public InferenceModeGuard(bool enabled) => _guard = Native.CheckHandle(Native.st_inference_mode_enter(enabled ? 1 : 0), "inference mode");
         public void Dispose() { if (_guard != IntPtr.Zero) { Native.st_inference_mode_exit(_guard); _guard = IntPtr.Zero; } }
     }
 }

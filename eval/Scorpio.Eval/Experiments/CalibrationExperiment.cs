@@ -1,9 +1,12 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Scorpio.Astro;
 using Scorpio.Astro.Fits;
 using Scorpio.Astro.Imaging;
+using Scorpio.Astro.Simulation;
+using Scorpio.Metrics.Data;
+using Scorpio.Metrics.Evaluation;
+using Scorpio.Posterior;
 
 namespace Scorpio.Eval.Experiments;
 
@@ -13,7 +16,7 @@ namespace Scorpio.Eval.Experiments;
 /// draws from the distribution the prior learned) are observed through a Gaussian PSF, 2x2 pooling and white noise;
 /// two posteriors are drawn for each: the score posterior with the convolved Gaussian likelihood and the stochastic
 /// Euler-Maruyama sampler, and the same posterior score integrated by the deterministic probability-flow ODE (EDM Heun).
-/// `scorpio evaluate-posterior` gives the TARP expected-coverage curve over the simulations and per-pixel 68%/95%
+/// The posterior evaluation of Scorpio.Metrics (what `scorpio evaluate-posterior` runs) gives the TARP expected-coverage curve over the simulations and per-pixel 68%/95%
 /// interval coverage; ECP below the diagonal = over-confident, above = under-confident.
 /// </summary>
 public sealed class CalibrationExperiment : IExperiment
@@ -34,22 +37,19 @@ public sealed class CalibrationExperiment : IExperiment
 
     public JsonObject Run(ExperimentContext ctx)
     {
-        string prior = GalaxyPrior.Get(ctx);
-        string seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
+        using var prior = LoadedModel.Load(ctx, GalaxyPrior.Get(ctx));
         string W(string f) => Path.Combine(ctx.WorkDir, f);
         int sims = ctx.Pick(3, 16), n = ctx.Pick(3, 16), emSteps = ctx.Pick(10, 100), odeSteps = ctx.Pick(6, 18), bins = ctx.Pick(2, 8);
         int side = GalaxyPrior.ImageSize, obsSide = side / Pool;
 
         ctx.Step($"{sims} held-out galaxies, their observations");
-        ctx.Scorpio("simulate", "galaxies", "--n", sims.ToString(), "--size", side.ToString(), "--noise-sigma", TrainingNoise.ToString(CultureInfo.InvariantCulture),
-            "--out", W("truths.fits"), "--seed", (ctx.Seed + 202).ToString(CultureInfo.InvariantCulture));
-        ctx.Scorpio("simulate", "psf", "--model", "gaussian", "--fwhm", PsfFwhm.ToString(CultureInfo.InvariantCulture), "--size", "15", "--out", W("psf.fits"));
-        ctx.Scorpio("simulate", "observe", "--image", W("truths.fits"), "--psf", W("psf.fits"), "--pool", Pool.ToString(),
-            "--sigma", Sigma.ToString(CultureInfo.InvariantCulture), "--out", W("observations.fits"), "--seed", seed);
-        var observations = FitsFile.Read(W("observations.fits"));
+        var truths = ctx.SimulateGalaxies(sims, side, TrainingNoise, ctx.Seed + 202);
+        var psf = PsfSimulator.Create(PsfModel.Gaussian, PsfFwhm, 15);
+        var observations = Observation.Observe(truths, psf, Pool, Sigma, NoiseKind.White, ctx.Seed);
         int obsPix = obsSide * obsSide;
-        for (int k = 0; k < sims; k++)
-            StampMath.WriteFits(W($"obs_{k}.fits"), new ImageData(observations.Data.AsSpan(k * obsPix, obsPix).ToArray(), obsSide, obsSide));
+        var obs = Enumerable.Range(0, sims).Select(k => new ImageData(observations.Data.AsSpan(k * obsPix, obsPix).ToArray(), obsSide, obsSide)).ToArray();
+        var truthVectors = Enumerable.Range(0, sims).Select(k => truths.Data.AsSpan(k * side * side, side * side).ToArray()).ToList();
+        using var psfTensor = ScorpioCalls.PsfTensor(psf);
 
         var results = new JsonObject();
         var curves = new List<(string, double[], double[])>();
@@ -63,19 +63,15 @@ public sealed class CalibrationExperiment : IExperiment
             for (int k = 0; k < sims; k++)
             {
                 string dir = W($"{key}_{k}");
-                ctx.Scorpio("posterior", "--prior", prior, "--obs", W($"obs_{k}.fits"), "--psf", W("psf.fits"), "--pool", Pool.ToString(),
-                    "--likelihood", "gaussian", "--sigma", Sigma.ToString(CultureInfo.InvariantCulture), "--sampler", sampler, "--steps", steps.ToString(),
-                    "--n", n.ToString(), "--prior-samples", "0", "--out", dir, "--seed", (ctx.Seed + k).ToString(CultureInfo.InvariantCulture));
-                seconds += StampMath.D(StampMath.ReadSummary(dir)["timings_seconds"], "posterior_sampling");
+                var posterior = ctx.Posterior(prior, ScorpioCalls.Exposure(obs[k], $"observation {k}", psfTensor, Pool, Sigma), "score",
+                    new PosteriorSettings { Sampler = sampler, Steps = steps }, n, ctx.Seed + k, dir);
+                seconds += StampMath.D(posterior.Summary["timings_seconds"], "posterior_sampling");
                 dirs.Add(dir);
             }
-            string evalDir = W($"eval_{key}");
-            var args = new List<string> { "evaluate-posterior", "--truth", W("truths.fits"), "--posterior" };
-            args.AddRange(dirs);
-            args.AddRange(new[] { "--levels", "0.68,0.95", "--tarp-bins", bins.ToString(), "--out", evalDir, "--seed", seed });
-            ctx.Scorpio(args.ToArray());
-            var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(evalDir, "metrics.json")))!.AsObject();
-            var tarp = metrics["tarp"] as JsonObject ?? throw new InvalidOperationException($"evaluate-posterior gave no TARP: {metrics["tarp"]}");
+            var metrics = ctx.Timed($"evaluate {sims} posteriors against their truths (TARP, coverage)", () => PosteriorEvaluator.Run(
+                dirs.Select(PosteriorFolder.Read).ToList(), truthVectors.Select(t => new ImageData(t, side, side)).ToList(), null, W($"eval_{key}"),
+                new PosteriorEvaluationOptions { Levels = [0.68, 0.95], TarpBins = bins, Seed = ctx.Seed }));
+            var tarp = metrics["tarp"] as JsonObject ?? throw new InvalidOperationException($"the posterior evaluation gave no TARP: {metrics["tarp"]}");
             var runs = metrics["runs"]!.AsArray();
             double Cov(int level) => runs.Average(run => run!["coverage"]!["fraction_inside"]![level]!.GetValue<double>());
             double zRms = runs.Average(run => StampMath.D(run, "truth_z_rms"));
@@ -84,9 +80,7 @@ public sealed class CalibrationExperiment : IExperiment
             curves.Add((label + ", normalised", alpha, ecp));
             // TARP again without the truths' min-max normalisation: with few simulations the truths' per-pixel range is narrow,
             // the truths lie inside the unit cube by construction while samples spill outside it, and the normalised test degenerates.
-            var truthStack = FitsFile.Read(W("truths.fits"));
             var sampleSets = dirs.Select(d => { var st = FitsFile.Read(Path.Combine(d, "samples.fits")); return new Scorpio.Metrics.Data.SampleMatrix(st.Data, n, side * side); }).ToList();
-            var truthVectors = Enumerable.Range(0, sims).Select(k => truthStack.Data.AsSpan(k * side * side, side * side).ToArray()).ToList();
             var raw = Scorpio.Metrics.Posterior.Tarp.Compute(sampleSets, truthVectors, ctx.Seed, bins, normalize: false);
             rawCurves.Add((label + ", raw", raw.Alpha, raw.Ecp));
             results[key] = new JsonObject
@@ -106,8 +100,7 @@ public sealed class CalibrationExperiment : IExperiment
         CurvePlot.SaveUnitSquare(Path.Combine(ctx.FigureDir, "tarp.png"), curves.Concat(rawCurves).ToList());
 
         // One example: truth, observation, and each posterior's median and standard deviation.
-        var truths = FitsFile.Read(W("truths.fits"));
-        var tiles = new List<ImageData> { new(truths.Data.AsSpan(0, side * side).ToArray(), side, side), StampMath.Replicate(FitsFile.Read(W("obs_0.fits")), Pool) };
+        var tiles = new List<ImageData> { new(truthVectors[0], side, side), StampMath.Replicate(obs[0], Pool) };
         var labels = new List<string> { "truth", "observation" };
         foreach (var (key, _, _) in Posteriors)
         {
@@ -119,7 +112,7 @@ public sealed class CalibrationExperiment : IExperiment
 
         return new JsonObject
         {
-            ["prior"] = Path.GetFileName(prior.TrimEnd('/')),
+            ["prior"] = Path.GetFileName(prior.Dir.TrimEnd('/')),
             ["simulations"] = sims, ["samples_per_posterior"] = n, ["tarp_bins"] = bins,
             ["psf_fwhm_model_px"] = PsfFwhm, ["pool"] = Pool, ["sigma"] = Sigma, ["truth_noise"] = TrainingNoise,
             ["posteriors"] = results,

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Scorpio.Astro;
+using Scorpio.Astro.Baselines;
 using Scorpio.Astro.Fits;
 using Scorpio.Astro.Imaging;
 using Scorpio.Metrics.Posterior;
+using Scorpio.Posterior;
 
 namespace Scorpio.Eval.Experiments;
 
@@ -12,7 +14,7 @@ namespace Scorpio.Eval.Experiments;
 /// Issue 9 item 4 (DPS and HST papers): a real Subaru HSC i-band stamp deconvolved onto a model grid of half the HSC
 /// pixel (0.084"/px, the 32x32 galaxy prior's grid), compared with the HST image of the same field resampled onto that
 /// grid (flux-conserving, through both cutouts' WCS) as the ground truth. Methods: the score posterior with the
-/// convolved Gaussian likelihood, DPS, Richardson-Lucy and Wiener (`scorpio baseline`). Numbers: RMS error of each
+/// convolved Gaussian likelihood, DPS, Richardson-Lucy and Wiener (Scorpio.Astro.Baselines, `scorpio baseline`). Numbers: RMS error of each
 /// reconstruction against the HST truth (also after convolving it with the HST PSF), residual chi^2/dof on the HSC
 /// pixels, flux ratio, the posterior's variance ratio in the central aperture and its interval coverage of the truth.
 /// </summary>
@@ -32,8 +34,7 @@ public sealed class DeconvolutionExperiment : IExperiment
 
     public JsonObject Run(ExperimentContext ctx)
     {
-        string prior = GalaxyPrior.Get(ctx);
-        string seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
+        using var prior = LoadedModel.Load(ctx, GalaxyPrior.Get(ctx));
         ctx.Step("reading the HSC and HST cutouts and their WCS");
         var (hscCube, hscHeader) = FitsFile.ReadWithHeader(ctx.Data("deconvolution/Cut_HSC.fits"));
         var (hstRaw, hstHeader) = FitsFile.ReadWithHeader(ctx.Data("deconvolution/Cut_HST.fits"));
@@ -88,11 +89,8 @@ public sealed class DeconvolutionExperiment : IExperiment
         // Prior samples, drawn once: the flux reference below and the prior variance of both posteriors' variance ratios.
         int n = ctx.Pick(4, 24), priorN = ctx.Pick(4, 24), steps = ctx.Pick(20, 250), dpsSteps = ctx.Pick(10, 400), dpsN = ctx.Pick(2, 8);
         ctx.Step("prior samples");
-        string priorPath = Path.Combine(ctx.WorkDir, "prior_samples.fits");
-        ctx.Scorpio("sample", "--model", prior, "--n", priorN.ToString(), "--sampler", "euler-maruyama", "--steps", steps.ToString(), "--grid", "karras",
-            "--out", priorPath, "--seed", (ctx.Seed + 1).ToString(CultureInfo.InvariantCulture));
         int side = GalaxyPrior.ImageSize, pix = side * side;
-        var priorStack = FitsFile.Read(priorPath).Reshape(priorN, 1, side, side);
+        var priorStack = ctx.Sample(prior, "euler-maruyama", steps, "karras", priorN, ctx.Seed + 1).Reshape(priorN, 1, side, side);
         var priorSamples = new PosteriorSamples(priorStack);
 
         // Prior units: scale everything so the stamp's total flux (4 x its sum: average pooling) equals the median total
@@ -107,17 +105,15 @@ public sealed class DeconvolutionExperiment : IExperiment
         var truth = StampMath.Scaled(truthHst, a * s);
         double truthNoise = truthNoiseHst * Math.Abs(a) * s;
 
-        string obsPath = Path.Combine(ctx.WorkDir, "hsc_i_stamp.fits"), psfPath = Path.Combine(ctx.WorkDir, "psf_hsc_i_model_grid.fits");
-        StampMath.WriteFits(obsPath, y);
-        StampMath.WriteFits(psfPath, psfModel);
+        StampMath.WriteFits(Path.Combine(ctx.WorkDir, "hsc_i_stamp.fits"), y);
+        StampMath.WriteFits(Path.Combine(ctx.WorkDir, "psf_hsc_i_model_grid.fits"), psfModel);
         StampMath.WriteFits(Path.Combine(ctx.WorkDir, "truth_hst_model_grid.fits"), truth);
-        string sigmaText = sigma.ToString("R", CultureInfo.InvariantCulture);
+        using var psfTensor = ScorpioCalls.PsfTensor(psfModel);
+        ProblemSpec Problem() => ScorpioCalls.Exposure(y, "HSC i stamp", psfTensor, Pool, sigma);
 
         ctx.Step("score posterior (convolved Gaussian likelihood)");
         string scoreDir = Path.Combine(ctx.WorkDir, "posterior_score");
-        ctx.Scorpio("posterior", "--prior", prior, "--obs", obsPath, "--psf", psfPath, "--pool", Pool.ToString(), "--likelihood", "gaussian",
-            "--sigma", sigmaText, "--sampler", "euler-maruyama", "--steps", steps.ToString(), "--n", n.ToString(), "--prior-samples", "0",
-            "--out", scoreDir, "--seed", seed);
+        var scorePosterior = ctx.Posterior(prior, Problem(), "score", new PosteriorSettings { Sampler = "euler-maruyama", Steps = steps }, n, ctx.Seed, scoreDir);
         // DPS's step zeta' is diffusion4astro's (relative pixel weights: no sigma in it); 1 is its default for 256x256 images,
         // not for this stamp, so zeta is chosen from a short scan by the data alone: the value whose
         // median fits the HSC pixels with chi^2/dof closest to 1 (never by the truth).
@@ -126,39 +122,29 @@ public sealed class DeconvolutionExperiment : IExperiment
         double zeta = ZetaScan[0], bestScore = double.PositiveInfinity;
         foreach (double z in ZetaScan)
         {
-            string zText = z.ToString(CultureInfo.InvariantCulture), zDir = Path.Combine(ctx.WorkDir, $"dps_scan_{zText}");
-            ctx.Scorpio("posterior", "--prior", prior, "--obs", obsPath, "--psf", psfPath, "--pool", Pool.ToString(), "--method", "dps",
-                "--zeta", zText, "--sigma", sigmaText, "--steps", dpsSteps.ToString(), "--n", ctx.Pick(2, 2).ToString(), "--prior-samples", "0", "--out", zDir, "--seed", seed);
-            double chi = StampMath.D(StampMath.ReadSummary(zDir), "residual_chi2_per_dof");
+            string zDir = Path.Combine(ctx.WorkDir, $"dps_scan_{z.ToString(CultureInfo.InvariantCulture)}");
+            var run = ctx.Posterior(prior, Problem(), "dps", new PosteriorSettings { Zeta = z, Steps = dpsSteps }, ctx.Pick(2, 2), ctx.Seed, zDir);
+            double chi = StampMath.D(run.Summary, "residual_chi2_per_dof");
             scan.Add(new JsonObject { ["zeta"] = z, ["chi2_per_dof"] = chi });
             double score = double.IsFinite(chi) && chi > 0 ? Math.Abs(Math.Log(chi)) : double.PositiveInfinity;
             if (score < bestScore) { bestScore = score; zeta = z; }
         }
         ctx.Step($"DPS posterior (zeta {zeta})");
         string dpsDir = Path.Combine(ctx.WorkDir, "posterior_dps");
-        ctx.Scorpio("posterior", "--prior", prior, "--obs", obsPath, "--psf", psfPath, "--pool", Pool.ToString(), "--method", "dps",
-            "--zeta", zeta.ToString(CultureInfo.InvariantCulture), "--sigma", sigmaText, "--steps", dpsSteps.ToString(), "--n", dpsN.ToString(),
-            "--prior-samples", "0", "--out", dpsDir, "--seed", seed);
+        var dpsPosterior = ctx.Posterior(prior, Problem(), "dps", new PosteriorSettings { Zeta = zeta, Steps = dpsSteps }, dpsN, ctx.Seed, dpsDir);
 
         // Classical baselines on the model grid: the stamp replicated into 2x2 blocks (pool(replicate(y)) = y), deconvolved with
         // the model-grid PSF. Their one setting is scanned and the best against the truth kept (an oracle choice in their favour).
         ctx.Step("Richardson-Lucy and Wiener");
-        string upPath = Path.Combine(ctx.WorkDir, "hsc_i_stamp_replicated.fits");
         var up = StampMath.Replicate(y, Pool);
-        StampMath.WriteFits(upPath, up);
+        StampMath.WriteFits(Path.Combine(ctx.WorkDir, "hsc_i_stamp_replicated.fits"), up);
         var recon = new List<(string Key, string Label, ImageData Image, string Setting)>();
         foreach (int it in new[] { 10, 30, 100 })
-        {
-            string p = Path.Combine(ctx.WorkDir, $"rl_{it}.fits");
-            ctx.Scorpio("baseline", "rl", "--image", upPath, "--psf", psfPath, "--iterations", it.ToString(), "--out", p);
-            recon.Add(($"rl_{it}", $"Richardson-Lucy, {it} iterations", Plane(p), $"{it} iterations"));
-        }
+            recon.Add(($"rl_{it}", $"Richardson-Lucy, {it} iterations", RichardsonLucy.Deconvolve(up, psfModel, new RichardsonLucyOptions { Iterations = it }), $"{it} iterations"));
         foreach (double nsr in new[] { 0.001, 0.01, 0.1 })
         {
             string tag = nsr.ToString(CultureInfo.InvariantCulture);
-            string p = Path.Combine(ctx.WorkDir, $"wiener_{tag}.fits");
-            ctx.Scorpio("baseline", "wiener", "--image", upPath, "--psf", psfPath, "--nsr", tag, "--out", p);
-            recon.Add(($"wiener_{tag}", $"Wiener, NSR {tag}", Plane(p), $"NSR {tag}"));
+            recon.Add(($"wiener_{tag}", $"Wiener, NSR {tag}", WienerDeconvolution.Deconvolve(up, psfModel, nsr), $"NSR {tag}"));
         }
         var scoreMedian = StampMath.ReadPlane(scoreDir, "median.fits");
         var dpsMedian = StampMath.ReadPlane(dpsDir, "median.fits");
@@ -181,7 +167,7 @@ public sealed class DeconvolutionExperiment : IExperiment
             if (key is "score" or "dps")
             {
                 string dir = key == "score" ? scoreDir : dpsDir;
-                var summary = StampMath.ReadSummary(dir);
+                var summary = (key == "score" ? scorePosterior : dpsPosterior).Summary;
                 var samples = new PosteriorSamples(FitsFile.Read(Path.Combine(dir, "samples.fits")).Reshape(key == "score" ? n : dpsN, 1, side, side));
                 var cov = CredibleIntervalCoverage.Compute(samples, truth.Reshape(1, truth.Height, truth.Width), new[] { 0.68, 0.95 });
                 entry["variance_ratio_aperture"] = VarianceRatio.Compute(samples, priorSamples, ApertureRadius);
@@ -228,7 +214,7 @@ public sealed class DeconvolutionExperiment : IExperiment
             ["psf_model_grid_px"] = ModelPsfSize, ["hst_psf_model_grid_px"] = HstPsfSize,
             ["aperture_radius_px"] = ApertureRadius,
             ["zeta"] = zeta, ["dps_zeta_scan"] = scan,
-            ["prior"] = Path.GetFileName(prior.TrimEnd('/')),
+            ["prior"] = Path.GetFileName(prior.Dir.TrimEnd('/')),
             ["best_rl"] = bestRl, ["best_wiener"] = bestWiener,
             ["methods"] = methods,
             ["figures"] = new JsonArray("deconvolution.png", "uncertainty.png", "errors.png"),
@@ -319,12 +305,6 @@ public sealed class DeconvolutionExperiment : IExperiment
         double c68 = StampMath.D(m["score"], "coverage_68");
         if (double.IsFinite(c68)) sb.Append($"The score posterior's 68% intervals hold {StampMath.F(c68)} of the noisy truth's pixels" + (c68 < 0.5 ? ": its error bars are too narrow for this real galaxy." : "."));
         return sb.ToString();
-    }
-
-    private static ImageData Plane(string path)
-    {
-        var im = FitsFile.Read(path);
-        return im.Reshape(im.Height, im.Width);
     }
 
     private static ImageData Diff(ImageData a, ImageData b) => new(a.Data.Zip(b.Data, (u, v) => u - v).ToArray(), a.Shape);

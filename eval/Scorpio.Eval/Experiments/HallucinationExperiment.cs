@@ -1,10 +1,11 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Scorpio.Astro;
 using Scorpio.Astro.Fits;
 using Scorpio.Astro.Imaging;
+using Scorpio.Astro.Simulation;
 using Scorpio.Metrics.Posterior;
+using Scorpio.Posterior;
 
 namespace Scorpio.Eval.Experiments;
 
@@ -30,17 +31,13 @@ public sealed class HallucinationExperiment : IExperiment
 
     public JsonObject Run(ExperimentContext ctx)
     {
-        string prior = GalaxyPrior.Get(ctx);
-        string seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
+        using var prior = LoadedModel.Load(ctx, GalaxyPrior.Get(ctx));
         string W(string f) => Path.Combine(ctx.WorkDir, f);
         int n = ctx.Pick(3, 16), priorN = ctx.Pick(3, 24), steps = ctx.Pick(10, 150);
 
         ctx.Step("a held-out galaxy (a seed the prior's training set did not use) and the PSF");
         int candidates = 8;
-        ctx.Scorpio("simulate", "galaxies", "--n", candidates.ToString(), "--size", GalaxyPrior.ImageSize.ToString(), "--noise-sigma", "0",
-            "--out", W("candidates.fits"), "--seed", (ctx.Seed + 101).ToString(CultureInfo.InvariantCulture));
-        ctx.Scorpio("simulate", "psf", "--model", "gaussian", "--fwhm", PsfFwhm.ToString(CultureInfo.InvariantCulture), "--size", "15", "--out", W("psf.fits"));
-        var stack = FitsFile.Read(W("candidates.fits"));
+        var stack = ctx.SimulateGalaxies(candidates, GalaxyPrior.ImageSize, 0, ctx.Seed + 101);
         int side = GalaxyPrior.ImageSize, pix = side * side;
         // The most extended candidate (most pixels above 5% of its peak): a galaxy with structure beyond the PSF.
         int pick = Enumerable.Range(0, candidates).OrderByDescending(k =>
@@ -51,52 +48,46 @@ public sealed class HallucinationExperiment : IExperiment
         }).First();
         var galaxy = new ImageData(stack.Data.AsSpan(pick * pix, pix).ToArray(), side, side);
         var unit = StampMath.Normalised(galaxy);
-        var psf = FitsFile.Read(W("psf.fits"));
-        psf = psf.Reshape(psf.Height, psf.Width);
+        var psf = PsfSimulator.Create(PsfModel.Gaussian, PsfFwhm, 15);
+        using var psfTensor = ScorpioCalls.PsfTensor(psf);
 
         // One sky noise for every magnitude: the matched-filter SNR ||A x|| / sigma of the magnitude-18 galaxy equals the paper's.
         double Flux(int mag) => Math.Pow(10, (ZeroPoint - mag) / 2.5);
         double norm18 = Math.Sqrt(StampMath.Forward(StampMath.Scaled(unit, Flux(18)), psf, Pool).Data.Sum(v => (double)v * v));
         double sigma = norm18 / PaperSnr[0];
-        string sigmaText = sigma.ToString("R", CultureInfo.InvariantCulture);
 
         ctx.Step("prior samples (once, for every magnitude's variance ratio)");
-        ctx.Scorpio("sample", "--model", prior, "--n", priorN.ToString(), "--sampler", "euler-maruyama", "--steps", steps.ToString(), "--grid", "karras",
-            "--out", W("prior_samples.fits"), "--seed", (ctx.Seed + 1).ToString(CultureInfo.InvariantCulture));
-        var priorSamples = new PosteriorSamples(FitsFile.Read(W("prior_samples.fits")).Reshape(priorN, 1, side, side));
+        var priorSamples = new PosteriorSamples(ctx.Sample(prior, "euler-maruyama", steps, "karras", priorN, ctx.Seed + 1).Reshape(priorN, 1, side, side));
         var priorVar = priorSamples.Variance();
 
         var tiles = new List<ImageData>();
         var labels = new List<string>();
+        var summaries = new Dictionary<string, JsonObject>();
         // One magnitude of one variant: observe (the same noise seed everywhere), sample, measure.
         JsonObject Case(string variant, int i, ImageData truth, double sigmaM)
         {
             int mag = Magnitudes[i];
             string tag = variant == "dimmed" || mag == Magnitudes[0] ? $"m{mag}" : $"{variant}_m{mag}";
-            string truthPath = W($"truth_{tag}.fits"), obsPath = W($"obs_{tag}.fits"), dir = W($"posterior_{tag}");
-            string sText = sigmaM.ToString("R", CultureInfo.InvariantCulture);
+            string dir = W($"posterior_{tag}");
+            ImageData? obs = null;
             // At magnitude 18 both variants are the same observation: it is sampled once.
             if (!(variant == "noisier" && mag == Magnitudes[0]))
             {
                 ctx.Step($"{variant}: magnitude {mag}");
-                StampMath.WriteFits(truthPath, truth);
-                ctx.Scorpio("simulate", "observe", "--image", truthPath, "--psf", W("psf.fits"), "--pool", Pool.ToString(), "--sigma", sText,
-                    "--out", obsPath, "--seed", seed);
-                ctx.Scorpio("posterior", "--prior", prior, "--obs", obsPath, "--psf", W("psf.fits"), "--pool", Pool.ToString(), "--likelihood", "gaussian",
-                    "--sigma", sText, "--sampler", "euler-maruyama", "--steps", steps.ToString(), "--n", n.ToString(), "--prior-samples", "0",
-                    "--out", dir, "--seed", seed);
+                obs = Observation.Observe(truth, psf, Pool, sigmaM, NoiseKind.White, ctx.Seed);
+                summaries[dir] = ctx.Posterior(prior, ScorpioCalls.Exposure(obs, $"observation {tag}", psfTensor, Pool, sigmaM), "score",
+                    new PosteriorSettings { Sampler = "euler-maruyama", Steps = steps }, n, ctx.Seed, dir).Summary;
             }
             var samples = new PosteriorSamples(FitsFile.Read(Path.Combine(dir, "samples.fits")).Reshape(n, 1, side, side));
             var median = StampMath.ReadPlane(dir, "median.fits");
-            var summary = StampMath.ReadSummary(dir);
+            var summary = summaries[dir];
             double snr = Math.Sqrt(StampMath.Forward(truth, psf, Pool).Data.Sum(v => (double)v * v)) / sigmaM;
             var postVar = samples.Variance();
             double flux = truth.Data.Sum(v => (double)v);
             if (variant == "dimmed")
             {
                 var vrMap = new ImageData(postVar.Select((v, p) => (float)(v / (priorVar[p] + 1e-10))).ToArray(), side, side);
-                var obs = FitsFile.Read(obsPath);
-                tiles.AddRange(new[] { truth, StampMath.Replicate(obs.Reshape(obs.Height, obs.Width), Pool), median, vrMap });
+                tiles.AddRange(new[] { truth, StampMath.Replicate(obs!, Pool), median, vrMap });
                 labels.AddRange(new[] { $"m={mag} truth", "observed", "median", "var ratio" });
             }
             return new JsonObject
@@ -123,7 +114,7 @@ public sealed class HallucinationExperiment : IExperiment
         var vrsNoisier = rowsNoisier.Select(r => StampMath.D(r, "variance_ratio")).ToArray();
         return new JsonObject
         {
-            ["prior"] = Path.GetFileName(prior.TrimEnd('/')),
+            ["prior"] = Path.GetFileName(prior.Dir.TrimEnd('/')),
             ["galaxy_candidate_index"] = pick, ["zero_point"] = ZeroPoint, ["psf_fwhm_model_px"] = PsfFwhm, ["pool"] = Pool,
             ["sigma"] = sigma, ["aperture_radius_px"] = ApertureRadius,
             ["posterior_samples"] = n, ["prior_samples"] = priorN, ["steps"] = steps, ["sampler"] = "euler-maruyama (karras grid)",

@@ -10,6 +10,9 @@ using Scorpio.Astro.Npy;
 using Scorpio.Astro.Numerics;
 using Scorpio.Astro.Simulation;
 using Scorpio.Astro.Spectra;
+using Scorpio.Likelihoods;
+using Scorpio.Posterior;
+using Scorpio.Training;
 
 namespace Scorpio.Eval.Experiments;
 
@@ -58,16 +61,16 @@ public sealed class JwstOneOverFExperiment : IExperiment
         string work = ctx.WorkDir;
         foreach (var d in new[] { "noise-model", "prior", "posteriors" })
             if (Directory.Exists(Path.Combine(work, d))) Directory.Delete(Path.Combine(work, d), recursive: true);
-        string S(double v) => v.ToString(CultureInfo.InvariantCulture);
+        var training = new ConfigOverrides { Preset = "tiny", Width = width, Steps = trainSteps, Batch = batch, Rot90 = false, Seed = seed };
 
         // 1. Noise model: 32x32 tiles cut from full-height (256-row) simulated darks.
         ctx.Step("noise model: simulated NIRISS-like darks (1/f along the columns, read noise, cosmic rays, hot pixels)");
         string darks = Path.Combine(work, "darks_train.fits"), noiseTiles = Path.Combine(work, "noise_tiles.fits"), noiseRun = Path.Combine(work, "noise-model");
-        ctx.Scorpio("simulate", "noise", "--kind", "darks", "--n", darkFrames.ToString(), "--size", "256x512", "--out", darks, "--seed", noiseTrainSeed.ToString());
-        var noiseTileStack = SossTiles.GridTiles(FitsFile.Read(darks), Tile);
+        var trainDarks = ctx.Timed($"simulate {darkFrames} darks of 256x512, seed {noiseTrainSeed}", () => Darks(darkFrames, 256, 512, noiseTrainSeed));
+        FitsFile.Write(darks, trainDarks);
+        var noiseTileStack = SossTiles.GridTiles(trainDarks, Tile);
         FitsFile.Write(noiseTiles, noiseTileStack);
-        ctx.Scorpio("train-noise", "--data", noiseTiles, "--out", noiseRun, "--preset", "tiny", "--width", width.ToString(), "--steps", trainSteps.ToString(),
-            "--batch", batch.ToString(), "--no-rotate", "--max-time", S(trainMinutes), "--seed", seed.ToString());
+        ctx.Train(training, noiseTiles, noiseRun, trainMinutes, noiseModel: true);
         Lap("noiseModelSeconds");
 
         // 2. Prior: order-1 tiles of simulated SOSS frames (varied shift, rotation, brightness, temperature).
@@ -78,8 +81,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
         // prior learns that region's faint, wide profile rather than the bright blue end.
         var traceTileStack = SossTiles.TraceTiles(traceSimulator, traceFrames, tilesPerFrame, Tile, 4, TrainMaxColumn, 3, traceSeed);
         FitsFile.Write(traceTiles, traceTileStack);
-        ctx.Scorpio("train", "--data", traceTiles, "--out", priorRun, "--sde", "edm", "--preset", "tiny", "--width", width.ToString(), "--steps", trainSteps.ToString(),
-            "--batch", batch.ToString(), "--no-rotate", "--max-time", S(trainMinutes), "--seed", seed.ToString());
+        ctx.Train(training with { Sde = "edm" }, traceTiles, priorRun, trainMinutes);
         Lap("priorSeconds");
 
         // 3. The real frame: remove the median frame's own background and residual stripes (masked
@@ -96,8 +98,8 @@ public sealed class JwstOneOverFExperiment : IExperiment
         var maskImage = new ImageData(traceMask.Select(m => m ? 1f : 0f).ToArray(), h, regionW);
 
         string heldOut = Path.Combine(work, "darks_heldout.fits");
-        ctx.Scorpio("simulate", "noise", "--kind", "darks", "--n", realisations.ToString(), "--size", $"{h}x{regionW}", "--out", heldOut, "--seed", heldOutSeed.ToString());
-        var noise = FitsFile.Read(heldOut);
+        var noise = ctx.Timed($"simulate {realisations} held-out darks of {h}x{regionW}, seed {heldOutSeed}", () => Darks(realisations, h, regionW, heldOutSeed));
+        FitsFile.Write(heldOut, noise);
         var noisy = new ImageData(realisations, h, regionW);
         for (int r = 0; r < realisations; r++)
             for (int i = 0; i < h * regionW; i++) noisy.Data[r * h * regionW + i] = clean.Data[i] + noise.Data[r * h * regionW + i];
@@ -135,6 +137,8 @@ public sealed class JwstOneOverFExperiment : IExperiment
         double covered = 0, coverCount = 0;
         double slicSeconds = 0, gaussianSeconds = 0;
         var sw = new Stopwatch();
+        using var prior = LoadedModel.Load(ctx, priorRun);
+        using var noiseNet = LoadedModel.Load(ctx, noiseRun);
         for (int k = 0; k < tiles; k++)
         {
             var cleanTile = cleanTiles[k];
@@ -147,14 +151,15 @@ public sealed class JwstOneOverFExperiment : IExperiment
                 tileImages["columnMedian"][r, k] = SossTiles.Cut(colMedian, r, y0[k], x0[k], Tile);
                 tileImages["columnMedianClip"][r, k] = SossTiles.Cut(colMedianClipped, r, y0[k], x0[k], Tile);
                 tileImages["columnMedianTile"][r, k] = ColumnMedianCorrection.Correct(obs, maskTile, cleanTile);
-                string obsPath = Path.Combine(postRoot, $"obs_t{k}_r{r}.fits");
-                FitsFile.Write(obsPath, obs);
+                FitsFile.Write(Path.Combine(postRoot, $"obs_t{k}_r{r}.fits"), obs);
                 long postSeed = seed + 1000 * k + r;
+                string source = $"tile {k}, realisation {r}";
+                var settings = new PosteriorSettings { Steps = steps };
 
                 string slicOut = Path.Combine(postRoot, $"slic_t{k}_r{r}");
                 sw.Restart();
-                ctx.Scorpio("posterior", "--prior", priorRun, "--obs", obsPath, "--likelihood", "slic", "--noise-model", noiseRun,
-                    "--n", samples.ToString(), "--steps", steps.ToString(), "--prior-samples", "0", "--out", slicOut, "--seed", postSeed.ToString());
+                var slicProblem = ScorpioCalls.Exposure(obs, source) with { NoiseModelPath = noiseRun, NoiseModel = noiseNet.Model };
+                ctx.Posterior(prior, slicProblem, "score", settings, samples, postSeed, slicOut);
                 slicSeconds += sw.Elapsed.TotalSeconds;
                 tileImages["slic"][r, k] = ReadPlane(Path.Combine(slicOut, "median.fits"));
                 var p15 = ReadPlane(Path.Combine(slicOut, "p15.fits"));
@@ -173,8 +178,8 @@ public sealed class JwstOneOverFExperiment : IExperiment
 
                 string gaussOut = Path.Combine(postRoot, $"gauss_t{k}_r{r}");
                 sw.Restart();
-                ctx.Scorpio("posterior", "--prior", priorRun, "--obs", obsPath, "--likelihood", "gaussian", "--sigma", S(Math.Round(gaussianSigma, 2)),
-                    "--covariance", "diagonal", "--n", samples.ToString(), "--steps", steps.ToString(), "--prior-samples", "0", "--out", gaussOut, "--seed", postSeed.ToString());
+                var gaussProblem = ScorpioCalls.Exposure(obs, source, sigma: Math.Round(gaussianSigma, 2)) with { Form = CovarianceForm.Diagonal };
+                ctx.Posterior(prior, gaussProblem, "score", settings, samples, postSeed, gaussOut);
                 gaussianSeconds += sw.Elapsed.TotalSeconds;
                 tileImages["gaussian"][r, k] = ReadPlane(Path.Combine(gaussOut, "median.fits"));
             }
@@ -250,6 +255,9 @@ public sealed class JwstOneOverFExperiment : IExperiment
             ["figures"] = figures,
         };
     }
+
+    /// <summary>Simulated NIRISS-like darks, (n, h, w) DN (<c>scorpio simulate noise --kind darks</c>: the default detector noise).</summary>
+    private static ImageData Darks(int n, int h, int w, long seed) => new NoiseSimulator(new DetectorNoiseOptions()).Simulate(n, h, w, NoiseKind.Darks, seed);
 
     /// <summary>One (H, W) plane of a posterior product file ((H, W) or (1, H, W)).</summary>
     private static ImageData ReadPlane(string path)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Scorpio.Astro;
 
 namespace Scorpio.Eval.Experiments;
 
@@ -21,8 +22,8 @@ public sealed record PriorRecipe(int Count, int Size, double NoiseSigma, long Se
         if (!File.Exists(readme))
         {
             if (!ctx.Smoke) throw new Scorpio.Astro.UserInputException($"{readme} is missing: it must say how the prior's training set was simulated");
-            // GalaxyPrior.Get trains the smoke prior on `simulate galaxies --n 64 --size 32 --noise-sigma 0.005 --seed ctx.Seed`.
-            return new PriorRecipe(64, GalaxyPrior.ImageSize, 0.005, ctx.Seed, ceiling, "GalaxyPrior smoke recipe");
+            // GalaxyPrior.Get trains the smoke prior on its own simulated set (SmokeCount galaxies, SmokeNoiseSigma, seed ctx.Seed).
+            return new PriorRecipe(GalaxyPrior.SmokeCount, GalaxyPrior.ImageSize, GalaxyPrior.SmokeNoiseSigma, ctx.Seed, ceiling, "GalaxyPrior smoke recipe");
         }
         var line = File.ReadLines(readme).FirstOrDefault(l => l.Contains("simulate galaxies"))
             ?? throw new Scorpio.Astro.UserInputException($"{readme} has no `scorpio simulate galaxies` line");
@@ -43,10 +44,8 @@ public sealed record PriorRecipe(int Count, int Size, double NoiseSigma, long Se
         return s == Seed ? s + 1 : s;
     }
 
-    /// <summary>The `scorpio simulate galaxies` arguments of this recipe with another count and seed.</summary>
-    public string[] SimulateArgs(int n, long seed, string outPath) =>
-        new[] { "simulate", "galaxies", "--n", n.ToString(CultureInfo.InvariantCulture), "--size", Size.ToString(CultureInfo.InvariantCulture),
-            "--noise-sigma", NoiseSigma.ToString("R", CultureInfo.InvariantCulture), "--out", outPath, "--seed", seed.ToString(CultureInfo.InvariantCulture) };
+    /// <summary>Galaxies simulated with this recipe, another count and seed: (N, Size, Size).</summary>
+    public ImageData Simulate(ExperimentContext ctx, int n, long seed) => ctx.SimulateGalaxies(n, Size, NoiseSigma, seed);
 
     /// <summary>The recipe as JSON for the result file.</summary>
     public JsonObject ToJson() => new()

@@ -147,10 +147,6 @@ internal static class StampMath
         return im.Reshape(im.Height, im.Width);
     }
 
-    /// <summary>The summary.json that `scorpio posterior` writes.</summary>
-    public static JsonObject ReadSummary(string dir) =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json"))) as JsonObject ?? throw new InvalidDataException(dir + "/summary.json");
-
     /// <summary>A JSON array of numbers (NaN/infinity written as null).</summary>
     public static JsonArray Numbers(IEnumerable<double> values) =>
         new(values.Select(v => double.IsFinite(v) ? JsonValue.Create(v) : null).Select(v => (JsonNode?)v).ToArray());

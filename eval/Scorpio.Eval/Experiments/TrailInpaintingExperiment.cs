@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Scorpio.Astro;
+using Scorpio.Astro.Baselines;
 using Scorpio.Astro.Fits;
 using Scorpio.Astro.Imaging;
 using Scorpio.Astro.Simulation;
@@ -12,7 +12,7 @@ namespace Scorpio.Eval.Experiments;
 /// <summary>
 /// Galaxy paper, section 4.2 (Smith et al. 2022, Figs. 5-6): satellite trails injected into REAL images
 /// (HST COSMOS, the three AEGIS stamps, M51, and stars of a real trailed CCD frame away from its trail),
-/// brought to the prior's 32x32 stamps, inpainted by `scorpio inpaint` (plain replacement and RePaint
+/// brought to the prior's 32x32 stamps, inpainted by the inpainting pipeline (`scorpio inpaint`: plain replacement and RePaint
 /// resampling) and by harmonic interpolation; scored by the paper's fractional error of the recovered
 /// pixels above 3 sigma. The real trail of that frame is inpainted too (figure only: no truth under it).
 /// </summary>
@@ -27,6 +27,8 @@ public sealed class TrailInpaintingExperiment : IExperiment
     // Trail cross-section sigma (px): the simulator's default (0.8-2.5 px, masked +-3 sigma) would hide a third of a
     // 32 px stamp; real trails are a few native pixels wide and thinner still after rebinning (the SAAO trail: see trail_line).
     private const string TrailWidth = "uniform:0.4,1.0";
+    // The trails injected (`scorpio simulate trails --width TrailWidth`: the other settings at their defaults).
+    private static readonly SatelliteTrailOptions TrailOptions = new() { Width = Distribution.Parse(TrailWidth, "width").RequirePositive("width") };
     private static readonly string[] Methods = { "replacement", "repaint", "interpolation" };
     // Held-out simulated galaxies of the in-distribution control (full run; smoke: 1).
     private const int ControlCount = 4;
@@ -38,19 +40,17 @@ public sealed class TrailInpaintingExperiment : IExperiment
 
     public JsonObject Run(ExperimentContext ctx)
     {
-        var prior = GalaxyPrior.Get(ctx);
-        var recipe = PriorRecipe.For(prior, ctx);
+        using var prior = LoadedModel.Load(ctx, GalaxyPrior.Get(ctx));
+        var recipe = PriorRecipe.For(prior.Dir, ctx);
         // Full: sized for <= 25 min on a 2-core CPU shared with other jobs; RePaint costs `resample` times replacement per
         // step, so it runs half the steps and fewer samples.
         int steps = ctx.Pick(8, 100), n = ctx.Pick(2, 6), resample = ctx.Pick(2, 10), repaintSteps = ctx.Pick(8, 50), repaintN = ctx.Pick(2, 4);
-        string w = ctx.WorkDir, seed = ctx.Seed.ToString(CultureInfo.InvariantCulture);
+        string w = ctx.WorkDir;
 
         // Flux scale: the prior knows pixels in [0, A] (clip normalisation) with noise recipe.NoiseSigma. A real stamp is
         // multiplied so its noise equals the prior's, unless that puts its peak above the typical simulated peak.
         ctx.Step("typical peak of the prior's simulated galaxies");
-        string refPath = Path.Combine(w, "reference.fits");
-        ctx.Scorpio(recipe.SimulateArgs(ctx.Pick(32, 256), recipe.HeldOutSeed(ctx, 2), refPath));
-        var reference = FitsFile.Read(refPath);
+        var reference = recipe.Simulate(ctx, ctx.Pick(32, 256), recipe.HeldOutSeed(ctx, 2));
         double simPeak = Descriptive.Median(Enumerable.Range(0, reference.PlaneCount).Select(i => (double)reference.Plane(i).Data.Max()));
         double peakTarget = double.IsFinite(recipe.ClipCeiling) ? Math.Min(simPeak, 0.9 * recipe.ClipCeiling) : simPeak;
 
@@ -89,9 +89,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
         // stamps. If Scorpio wins here but not on the real stamps, the method works and the prior does not match real images.
         ctx.Step("in-distribution control: held-out simulated galaxies");
         long controlSeed = recipe.HeldOutSeed(ctx, 3);
-        string controlPath = Path.Combine(w, "control.fits");
-        ctx.Scorpio(recipe.SimulateArgs(ctx.Pick(1, ControlCount), controlSeed, controlPath));
-        var control = FitsFile.Read(controlPath);
+        var control = recipe.Simulate(ctx, ctx.Pick(1, ControlCount), controlSeed);
         var controlRows = new JsonArray();
         var controlScores = Methods.ToDictionary(m => m, _ => new List<InpaintingScore>());
         var controlFigures = new JsonArray();
@@ -118,12 +116,9 @@ public sealed class TrailInpaintingExperiment : IExperiment
             double peak = stampImg.Data.Where((_, j) => maskImg.Data[j] == 0).Max() - sky;
             var (scale, rule) = ScaleFor(sigma, peak, recipe, peakTarget);
             var img = new ImageData(stampImg.Data.Select(v => (float)((v - sky) * scale)).ToArray(), 1, Size, Size);
-            string obs = Path.Combine(w, $"real_{k}.fits"), msk = Path.Combine(w, $"real_mask_{k}.fits");
             var off = img.Data.Where((_, j) => maskImg.Data[j] == 0).Select(v => (double)v).OrderBy(v => v).ToArray();
             offTrail = (Math.Min(offTrail.Min, off[off.Length / 200]), Math.Max(offTrail.Max, off[^(1 + off.Length / 200)]));
-            FitsFile.Write(obs, img);
-            FitsFile.Write(msk, maskImg.Reshape(1, Size, Size));
-            var fills = Fill(ctx, prior, obs, msk, Path.Combine(w, $"real_{k}"), (steps, n), (repaintSteps, repaintN, resample), seed);
+            var fills = Fill(ctx, prior, img, maskImg.Reshape(1, Size, Size), Path.Combine(w, $"real_{k}"), (steps, n), (repaintSteps, repaintN, resample));
             // What each method puts under the real trail, as the mean filled value in noise sigmas (sky = 0): a fill
             // far above the interpolation's invents light that the surroundings do not support.
             var level = new JsonObject();
@@ -143,7 +138,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
 
         return new JsonObject
         {
-            ["prior"] = Path.GetRelativePath(ctx.RepoRoot, prior),
+            ["prior"] = Path.GetRelativePath(ctx.RepoRoot, prior.Dir),
             ["recipe"] = recipe.ToJson(),
             ["settings"] = new JsonObject
             {
@@ -307,16 +302,13 @@ public sealed class TrailInpaintingExperiment : IExperiment
 
     // Injects one trail into `st`, fills it by the three methods, scores them (adding to `scores`) and draws its figure row
     // (when `figure` is given); returns the stamp's JSON row.
-    private static JsonObject InpaintStamp(ExperimentContext ctx, string prior, Stamp st, string key, long trailStart, (int Steps, int N) replacement,
+    private static JsonObject InpaintStamp(ExperimentContext ctx, LoadedModel prior, Stamp st, string key, long trailStart, (int Steps, int N) replacement,
         (int Steps, int N, int Resample) repaint, Dictionary<string, List<InpaintingScore>> scores, string? figure)
     {
-        string w = ctx.WorkDir, truth = Path.Combine(w, $"truth_{key}.fits"), trailed = Path.Combine(w, $"trailed_{key}.fits"), mask = Path.Combine(w, $"mask_{key}.fits");
-        FitsFile.Write(truth, st.Truth.Reshape(1, Size, Size));
         long trailSeed = TrailSeed(st, trailStart);
-        ctx.Scorpio("simulate", "trails", "--image", truth, "--out", trailed, "--mask-out", mask, "--width", TrailWidth,
-            "--seed", trailSeed.ToString(CultureInfo.InvariantCulture));
-        var fills = Fill(ctx, prior, trailed, mask, Path.Combine(w, key), replacement, repaint, ctx.Seed.ToString(CultureInfo.InvariantCulture));
-        var m = FitsFile.Read(mask).Data;
+        var trail = new SatelliteTrailSimulator(TrailOptions).AddTrails(st.Truth.Reshape(1, Size, Size), trailSeed);
+        var fills = Fill(ctx, prior, trail.Image, trail.Mask, Path.Combine(ctx.WorkDir, key), replacement, repaint);
+        var m = trail.Mask.Data;
         var row = new JsonObject
         {
             ["name"] = st.Name, ["source"] = st.Source, ["cut"] = st.Cut, ["scale"] = st.Scale, ["scale_rule"] = st.ScaleRule,
@@ -331,7 +323,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
         }
         if (figure is not null)
         {
-            var shown = new[] { st.Truth, FitsFile.Read(trailed).Plane(0), MaskTile(m, st.Truth), fills["replacement"], fills["repaint"], fills["interpolation"] };
+            var shown = new[] { st.Truth, trail.Image.Plane(0), MaskTile(m, st.Truth), fills["replacement"], fills["repaint"], fills["interpolation"] };
             Preview.SaveGrid(Path.Combine(ctx.FigureDir, figure), shown.Select(t => Stamps.Enlarge(t, 4)).ToList(), Stretch.Asinh(),
                 new[] { "image", "with trail", "mask", "replacement", $"RePaint x{repaint.Resample}", "interpolation" }, columns: 6, sharedLimits: true);
         }
@@ -362,7 +354,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
     // The first trail seed from `start` whose mask hides enough significant pixels (else the best of 300).
     private static long TrailSeed(Stamp st, long start)
     {
-        var sim = new SatelliteTrailSimulator(new SatelliteTrailOptions { Width = Distribution.Parse(TrailWidth, "--width") });
+        var sim = new SatelliteTrailSimulator(TrailOptions);
         var img = st.Truth.Reshape(1, Size, Size);
         long best = start; int bestCount = -1;
         for (long s = start; s < start + 300; s++)
@@ -376,19 +368,16 @@ public sealed class TrailInpaintingExperiment : IExperiment
         return best;
     }
 
-    // Interpolation, replacement and RePaint fills of one stamp (FITS paths), as (H, W) images.
-    private static Dictionary<string, ImageData> Fill(ExperimentContext ctx, string prior, string image, string mask, string dir,
-        (int Steps, int N) replacement, (int Steps, int N, int Resample) repaint, string seed)
+    // Interpolation, replacement and RePaint fills of one (1, H, W) stamp and its trail mask (non-zero = fill), as (H, W) images.
+    private static Dictionary<string, ImageData> Fill(ExperimentContext ctx, LoadedModel prior, ImageData image, ImageData mask, string dir,
+        (int Steps, int N) replacement, (int Steps, int N, int Resample) repaint)
     {
-        string interp = dir + "_interp.fits";
-        ctx.Scorpio("baseline", "interpolate", "--image", image, "--mask", mask, "--out", interp);
-        ctx.Scorpio("inpaint", "--prior", prior, "--image", image, "--mask", mask, "--steps", replacement.Steps.ToString(), "--n", replacement.N.ToString(),
-            "--out", dir + "_replacement", "--seed", seed);
-        ctx.Scorpio("inpaint", "--prior", prior, "--image", image, "--mask", mask, "--steps", repaint.Steps.ToString(), "--n", repaint.N.ToString(),
-            "--resample", repaint.Resample.ToString(), "--out", dir + "_repaint", "--seed", seed);
+        var interpolated = TrailInterpolation.Fill(image, mask);
+        ctx.Inpaint(prior, image, mask, dir, replacement.Steps, replacement.N, 1, ctx.Seed, dir + "_replacement");
+        ctx.Inpaint(prior, image, mask, dir, repaint.Steps, repaint.N, repaint.Resample, ctx.Seed, dir + "_repaint");
         return new Dictionary<string, ImageData>
         {
-            ["interpolation"] = FitsFile.Read(interp).Plane(0),
+            ["interpolation"] = interpolated.Plane(0),
             ["replacement"] = FitsFile.Read(Path.Combine(dir + "_replacement", "median.fits")).Plane(0),
             ["repaint"] = FitsFile.Read(Path.Combine(dir + "_repaint", "median.fits")).Plane(0),
         };

@@ -72,10 +72,11 @@ internal static class TrainCommand
                 Sde = pr.GetValue(sde), Arch = pr.GetValue(arch), Preset = pr.GetValue(preset), Width = pr.GetValue(width),
                 Steps = pr.GetValue(steps), Batch = pr.GetValue(batch), Lr = pr.GetValue(lr), Ema = pr.GetValue(ema),
                 Warmup = pr.GetValue(warmup), GradClip = pr.GetValue(gradClip), Loss = pr.GetValue(loss),
-                Normalize = pr.GetValue(normalize) ?? (noise ? "standardize" : null), ClipMax = pr.GetValue(clipMax), AsinhScale = pr.GetValue(asinhScale),
-                Shift = pr.GetValue(shift), Flip = pr.GetValue(noFlip) ? false : null, Rot90 = noise || pr.GetValue(noRotate) ? false : null,
+                Normalize = pr.GetValue(normalize), ClipMax = pr.GetValue(clipMax), AsinhScale = pr.GetValue(asinhScale),
+                Shift = pr.GetValue(shift), Flip = pr.GetValue(noFlip) ? false : null, Rot90 = pr.GetValue(noRotate) ? false : null,
                 Crop = pr.GetValue(crop) ? true : null, CheckpointEvery = pr.GetValue(checkpointEvery),
             };
+            if (noise) overrides = overrides.ForNoiseModel();
             var file = pr.GetValue(config);
             var baseConfig = file is null ? new RunConfig() : ConfigJson.Load(file);
             int? size = pr.GetValue(imageSize) ?? (file is not null && ConfigJson.HasKey(file, "network", "imageSize") ? baseConfig.Network.ImageSize : null);
@@ -102,13 +103,8 @@ internal static class TrainCommand
             else
             {
                 if (dataPaths.Length == 0) throw new UserInputException("--data is required for a new run (FITS cubes, folders of FITS images or .npy arrays)");
-                string archName = overrides.Arch ?? (overrides.Preset is null ? baseConfig.Network.Arch : null) ?? "ncsnpp";
-                loaded = DatasetLoader.Load(dataPaths, allowVectors: archName == "mlp");
-                var shape = loaded.SampleShape;
-                bool images = shape.Length == 3;
-                int effective = images ? size ?? shape[1] : 0;
-                var effectiveConfig = overrides.Apply(baseConfig, images ? effective : baseConfig.Network.ImageSize, shape[0]);
-                options = new TrainingOptions { OutDir = outDir, Config = effectiveConfig, Data = loaded, ImageSize = images ? size : null, MaxTime = limit, Device = device };
+                options = overrides.NewRun(outDir, dataPaths, baseConfig, size) with { MaxTime = limit, Device = device };
+                loaded = options.Data;
             }
 
             // train-noise: the noise kernel (plain or modified) is checked and built before training starts.

@@ -103,7 +103,12 @@ public sealed class DdpmSde : AlphaBarSde, IDisposable
 
     private static Tensor Table(ref Tensor? table, double[] values)
     {
-        lock (values) return table ??= torch.FromArray(values, values.Length).DetachFromDisposeScope();
+        lock (values)
+        {
+            if (table is not null) return table;
+            // Cached for the SDE's lifetime: never an inference tensor (see torch.InferenceMode(bool)).
+            using (torch.InferenceMode(false)) return table = torch.FromArray(values, values.Length).DetachFromDisposeScope();
+        }
     }
 
     public void Dispose()

@@ -23,6 +23,8 @@ internal static class FirKernel
                 k[i * n + j] = taps[i] * taps[j] / (sum * sum);
         var all = new double[channels * n * n];
         for (long c = 0; c < channels; c++) Array.Copy(k, 0, all, c * n * n, n * n);
+        // A cached constant of the network: never an inference tensor, so a model that sampled (inference mode) can still run DPS.
+        using var normal = torch.InferenceMode(false);
         using var host = torch.FromArray(all, channels, 1, n, n);
         return host.To(device, dtype);
     }

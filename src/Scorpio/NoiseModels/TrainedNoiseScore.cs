@@ -47,8 +47,11 @@ public sealed class TrainedNoiseScore : INoiseScore, IDisposable
         _offsetTensor = torch.FromArray(offset, 1, offset.Length, 1, 1).DetachFromDisposeScope();
     }
 
-    /// <summary>A trained noise model (owned: disposed with the result). Its normalisation must be linear with one scale for all channels.</summary>
-    public static TrainedNoiseScore FromModel(ScoreModel model, string description)
+    /// <summary>
+    /// A trained noise model (disposed with the result unless <paramref name="ownsModel"/> is false). Its normalisation must be linear
+    /// with one scale for all channels.
+    /// </summary>
+    public static TrainedNoiseScore FromModel(ScoreModel model, string description, bool ownsModel = true)
     {
         var shape = model.Config.Data.Shape.Select(s => (long)s).ToArray();
         if (shape.Length != 3) throw new UserInputException($"{description}: a noise model must be trained on images (C, H, W), not vectors");
@@ -57,7 +60,7 @@ public sealed class TrainedNoiseScore : INoiseScore, IDisposable
             throw new UserInputException($"{description}: the noise model's normalisation scales its channels differently ({string.Join(", ", units.Scale)}); retrain it with --normalize none or one scale for all channels");
         double a = 1.0 / units.Scale[0];                                // eta = p e + q  =>  e = eta / p - q / p
         return new TrainedNoiseScore(model, model.Sde, shape, a, units.Offset.Select(q => -q * a).ToArray(),
-            $"{description} ({model.Sde.Name}, {model.Normalization.Kind})", model);
+            $"{description} ({model.Sde.Name}, {model.Normalization.Kind})", ownsModel ? model : null);
     }
 
     public long[] Shape { get; }

@@ -93,7 +93,9 @@ public abstract class ForwardOperator : IDisposable
         lock (_constants)
         {
             if (_constants.TryGetValue(key, out var cached) && !cached.IsDisposed) return cached;
-            var copy = source.Device == like.Device && source.DType == dtype ? source.Alias() : source.To(like.Device, dtype);
+            Tensor copy;
+            // Cached: made outside inference mode so that autograd can use it later (see torch.InferenceMode(bool)).
+            using (torch.InferenceMode(false)) copy = source.Device == like.Device && source.DType == dtype ? source.Alias() : source.To(like.Device, dtype);
             copy.DetachFromDisposeScope();
             _constants[key] = copy;
             return copy;

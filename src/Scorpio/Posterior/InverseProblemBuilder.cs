@@ -41,9 +41,9 @@ public static class InverseProblemBuilder
             string? noiseDescription = null;
             if (slic)
             {
-                var run = ScoreModel.Load(spec.NoiseModelPath!, device);
-                owned.Add(run);
-                var trained = TrainedNoiseScore.FromModel(run, spec.NoiseModelPath!);
+                var run = spec.NoiseModel ?? ScoreModel.Load(spec.NoiseModelPath!, device);
+                if (spec.NoiseModel is null) owned.Add(run);
+                var trained = TrainedNoiseScore.FromModel(run, spec.NoiseModelPath!, ownsModel: spec.NoiseModel is null);
                 owned.Add(trained);
                 noiseModel = trained;
                 noiseDescription = spec.NoiseModelPath;
@@ -89,6 +89,8 @@ public static class InverseProblemBuilder
     public static void Check(ProblemSpec spec)
     {
         if (spec.Exposures.Count == 0) throw new InvalidSettingException(Key(spec, null, "exposures"), "must list at least one exposure");
+        if (spec.NoiseModel is not null && spec.NoiseModelPath is null)
+            throw new InvalidSettingException(Key(spec, null, "noiseModel"), "was given loaded but without its run folder (NoiseModelPath): its noise_model.json and its name in summaries come from there");
         foreach (var e in spec.Exposures)
         {
             string K(string key) => Key(spec, e, key);

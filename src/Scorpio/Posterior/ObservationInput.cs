@@ -49,13 +49,17 @@ public sealed class ObservationInput : IDisposable
         if (maskPath is not null)
         {
             if (!File.Exists(maskPath)) throw new UserInputException($"mask file '{maskPath}' does not exist");
-            var m = FitsFile.Read(maskPath);
-            // Bad-pixel map (non-zero = missing) to the observed-pixel mask FromImage takes; NaN in the mask counts as missing.
-            var observed = m.Data.Select(v => v == 0 ? 1f : 0f).ToArray();
-            mask = torch.FromArray(observed, m.Shape.Select(s => (long)s).ToArray());
+            mask = ObservedMask(FitsFile.Read(maskPath));
         }
         using (mask) return FromImage(image, header, path, mask, notice);
     }
+
+    /// <summary>
+    /// The observed-pixel mask <see cref="FromImage"/> takes (1 = observed, 0 = missing) of a bad-pixel map (non-zero = missing, as a
+    /// mask file; NaN counts as missing), as a float32 tensor of the map's shape (the caller disposes it).
+    /// </summary>
+    public static Tensor ObservedMask(ImageData badPixels) =>
+        torch.FromArray(badPixels.Data.Select(v => v == 0 ? 1f : 0f).ToArray(), badPixels.Shape.Select(s => (long)s).ToArray());
 
     /// <summary>
     /// Builds an observation from memory (tests, simulations); same checks as <see cref="Load"/>. <paramref name="mask"/> here is the

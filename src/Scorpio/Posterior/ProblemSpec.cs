@@ -13,6 +13,11 @@ public sealed record ProblemSpec
     public required IReadOnlyList<ExposureSpec> Exposures { get; init; }
     /// <summary>A learned noise model's run folder (scorpio train-noise): the SLIC likelihood for every exposure instead of Gaussian noise.</summary>
     public string? NoiseModelPath { get; init; }
+    /// <summary>
+    /// The noise model of <see cref="NoiseModelPath"/> already loaded (not owned by the problem), so that a caller solving many problems
+    /// loads it once; null = <see cref="InverseProblemBuilder.Build"/> loads it from the path.
+    /// </summary>
+    public Models.ScoreModel? NoiseModel { get; init; }
     /// <summary>Gaussian likelihood: how M(t) = mu^2 Sigma + sigma^2 A A^T is inverted.</summary>
     public CovarianceForm Form { get; init; } = CovarianceForm.Auto;
     /// <summary>SLIC: exact residuals (default) or annealed ones.</summary>

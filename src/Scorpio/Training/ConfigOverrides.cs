@@ -1,4 +1,5 @@
 using Scorpio.Astro;
+using Scorpio.Data;
 using Scorpio.Networks;
 
 namespace Scorpio.Training;
@@ -31,6 +32,40 @@ public sealed record ConfigOverrides
     public bool? Rot90 { get; init; }
     public bool? Crop { get; init; }
     public int? CheckpointEvery { get; init; }
+
+    /// <summary>The normalisation of a noise model when none is given (<c>scorpio train-noise</c>).</summary>
+    public const string NoiseModelNormalization = "standardize";
+
+    /// <summary>
+    /// These overrides for a noise model (<c>scorpio train-noise</c>): normalisation <see cref="NoiseModelNormalization"/> unless one is
+    /// given, and never rotated (1/f stripes run along the detector's fast-read axis).
+    /// </summary>
+    public ConfigOverrides ForNoiseModel() => this with { Normalize = Normalize ?? NoiseModelNormalization, Rot90 = false };
+
+    /// <summary>
+    /// The options of a new training run on <paramref name="dataPaths"/>, as <c>scorpio train</c> builds them: the data are loaded
+    /// (as vectors only for the mlp architecture) and these overrides applied to <paramref name="baseConfig"/> (default: the built-in
+    /// defaults) for the data's channels and image side, or <paramref name="imageSize"/> when given. The loaded data are the result's
+    /// <see cref="TrainingOptions.Data"/>, which <see cref="Trainer.Run"/> does not dispose: the caller disposes them after training.
+    /// </summary>
+    public TrainingOptions NewRun(string outDir, IReadOnlyList<string> dataPaths, RunConfig? baseConfig = null, int? imageSize = null)
+    {
+        var config = baseConfig ?? new RunConfig();
+        string arch = Arch ?? (Preset is null ? config.Network.Arch : null) ?? "ncsnpp";
+        var data = DatasetLoader.Load(dataPaths, allowVectors: arch == "mlp");
+        try
+        {
+            var shape = data.SampleShape;
+            bool images = shape.Length == 3;
+            var effective = Apply(config, images ? imageSize ?? shape[1] : config.Network.ImageSize, shape[0]);
+            return new TrainingOptions { OutDir = outDir, Config = effective, Data = data, ImageSize = images ? imageSize : null };
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// The effective configuration for images of side <paramref name="imageSize"/> with

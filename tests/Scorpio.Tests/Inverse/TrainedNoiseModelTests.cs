@@ -17,7 +17,10 @@ public class TrainedNoiseModelTests(ITestOutputHelper output)
 {
     private static readonly long[] Shape = [1, 16, 16];
 
-    internal static ScoreModel Train(Tensor noise, string name, int steps, ulong seed = 1)
+    internal static ScoreModel Train(Tensor noise, string name, int steps, ulong seed = 1) => ScoreModel.Load(TrainRun(noise, name, steps, seed), Device.CPU);
+
+    /// <summary>Trains a noise model as <see cref="Train"/> does; returns its run folder.</summary>
+    internal static string TrainRun(Tensor noise, string name, int steps, ulong seed = 1)
     {
         var dir = TestPaths.TempDir(name);
         var config = new RunConfig
@@ -32,7 +35,42 @@ public class TrainedNoiseModelTests(ITestOutputHelper output)
         using var data = new Data.TrainingDataset(noise, ["(memory)"]);
         var result = Trainer.Run(new TrainingOptions { OutDir = dir, Config = config, Data = data });
         Assert.Equal(TrainingOutcome.Completed, result.Outcome);
-        return ScoreModel.Load(dir, Device.CPU);
+        return dir;
+    }
+
+    /// <summary>
+    /// A noise model loaded once and given to several problems (<see cref="ProblemSpec.NoiseModel"/>) gives the samples that its run
+    /// folder gives when each problem loads it, and the problems do not dispose it; a loaded model without its folder is refused.
+    /// </summary>
+    [Fact]
+    public void ALoadedNoiseModelGivesWhatItsRunFolderGivesAndOutlivesTheProblems()
+    {
+        torch.NumThreads = 2;
+        using var g = new Generator(21);
+        string run = TrainRun(torch.Randn([64, 1, 16, 16], g).Mul(0.1), "loaded-noise", 3);
+        var sde = new VpSde();
+        using var prior = NonGaussianNoiseTests.Prior(sde);
+        var priorModel = new PriorModel(prior, sde, Shape, new PriorUnits([1.0], [0.0]), "gaussian 16x16");
+        var y = prior.Draw(1, g).Squeeze(0).Add(torch.Randn(Shape, g).Mul(0.1)).To(DType.Float32).ToArray<float>();
+        using var loaded = ScoreModel.Load(run, Device.CPU);
+        float[] Samples(ScoreModel? model)
+        {
+            using var obs = ObservationInput.FromImage(new Astro.ImageData(y, 16, 16), null, "obs");
+            using var built = InverseProblemBuilder.Build(new ProblemSpec
+            {
+                Exposures = [new ExposureSpec { Observation = obs }], NoiseModelPath = run, NoiseModel = model,
+            }, priorModel, Device.CPU);
+            var dir = TestPaths.TempDir("loaded-noise-posterior");
+            PosteriorPipeline.Run(new PosteriorRequest { Problem = built, Settings = new PosteriorSettings { Steps = 5 }, Count = 2, PriorCount = 0, Seed = 3, OutDir = dir });
+            return Astro.Fits.FitsFile.Read(Path.Combine(dir, "samples.fits")).Data;
+        }
+        var fromFolder = Samples(null);
+        Assert.Equal(fromFolder, Samples(loaded));
+        Assert.Equal(fromFolder, Samples(loaded));
+        using var observation = ObservationInput.FromImage(new Astro.ImageData(y, 16, 16), null, "obs");
+        var e = Assert.Throws<Astro.InvalidSettingException>(() => InverseProblemBuilder.Build(
+            new ProblemSpec { Exposures = [new ExposureSpec { Observation = observation }], NoiseModel = loaded }, priorModel, Device.CPU));
+        Assert.Equal("noiseModel", e.Parameter);
     }
 
     /// <summary>

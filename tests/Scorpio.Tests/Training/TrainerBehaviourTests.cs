@@ -1,3 +1,5 @@
+using Scorpio.Astro;
+using Scorpio.Astro.Fits;
 using Scorpio.Torch;
 using Scorpio.Training;
 
@@ -52,5 +54,36 @@ public class TrainerBehaviourTests
         Assert.Contains("huge", e.Message);
         var bad = Assert.Throws<Scorpio.Astro.UserInputException>(() => new ConfigOverrides { Sde = "ode" }.Apply(file, 32, 1));
         Assert.Contains("ode", bad.Message);
+    }
+
+    /// <summary>
+    /// <see cref="ConfigOverrides.NewRun"/> (what `scorpio train` builds for a new run) loads the files and applies the overrides for the
+    /// data's channels and image side, or the requested side; <see cref="ConfigOverrides.ForNoiseModel"/> adds train-noise's defaults.
+    /// </summary>
+    [Fact]
+    public void NewRunLoadsTheDataAndAppliesTheOverridesForItsShape()
+    {
+        var dir = TestPaths.TempDir("newrun");
+        string data = Path.Combine(dir, "images.fits");
+        FitsFile.Write(data, new ImageData(new float[5 * 16 * 16], 5, 16, 16));
+        var flags = new ConfigOverrides { Sde = "edm", Preset = "tiny", Width = 8, Steps = 3, Seed = 4 };
+        var options = flags.NewRun(Path.Combine(dir, "run"), [data]);
+        using (options.Data)
+        {
+            Assert.Equal(5, options.Data!.Count);
+            Assert.Null(options.ImageSize);
+            Assert.Equal(Path.Combine(dir, "run"), options.OutDir);
+            Assert.Equal(ConfigJson.Serialize(flags.Apply(new RunConfig(), 16, 1)), ConfigJson.Serialize(options.Config));
+        }
+        var cropped = flags.NewRun(Path.Combine(dir, "run"), [data], imageSize: 8);
+        using (cropped.Data)
+        {
+            Assert.Equal(8, cropped.ImageSize);
+            Assert.Equal(8, cropped.Config.Network.ImageSize);
+        }
+        var noise = flags.ForNoiseModel();
+        Assert.Equal(ConfigOverrides.NoiseModelNormalization, noise.Normalize);
+        Assert.False(noise.Rot90);
+        Assert.Equal("none", (flags with { Normalize = "none" }).ForNoiseModel().Normalize);
     }
 }
