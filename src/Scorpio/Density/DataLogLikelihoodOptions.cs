@@ -1,8 +1,4 @@
-using Scorpio.Astro;
-using Scorpio.Data;
 using Scorpio.Diffusion;
-using Scorpio.Models;
-using Scorpio.Sampling;
 using Scorpio.Torch;
 
 namespace Scorpio.Density;

@@ -1,10 +1,3 @@
-using Scorpio.Astro;
-using Scorpio.Data;
-using Scorpio.Diffusion;
-using Scorpio.Models;
-using Scorpio.Sampling;
-using Scorpio.Torch;
-
 namespace Scorpio.Density;
 
 /// <summary>Units in which <see cref="DataLogLikelihood"/> reports densities.</summary>

@@ -1,8 +1,3 @@
-using Scorpio.Astro;
-using Scorpio.Data;
-using Scorpio.Posterior;
-using Scorpio.Training;
-
 namespace Scorpio.NoiseModels;
 
 /// <summary>The forward model A a noise model is trained for: a PSF file and an average-pooling factor (none: A = identity).</summary>

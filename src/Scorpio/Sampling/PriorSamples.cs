@@ -1,6 +1,4 @@
 using Scorpio.Astro;
-using Scorpio.Diffusion;
-using Scorpio.Models;
 using Scorpio.Torch;
 
 namespace Scorpio.Sampling;

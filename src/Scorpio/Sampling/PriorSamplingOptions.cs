@@ -1,6 +1,3 @@
-using Scorpio.Astro;
-using Scorpio.Diffusion;
-using Scorpio.Models;
 using Scorpio.Torch;
 
 namespace Scorpio.Sampling;
