@@ -174,36 +174,15 @@ public sealed class ConvolvedCovariance : IDisposable
     }
 
     /// <summary>
-    /// Preconditioned conjugate gradient for K u = b, batched with per-item step sizes (runs inside the caller's dispose
-    /// scope). The convergence test reads one number from the device per iteration.
+    /// Preconditioned conjugate gradient for K u = b from the Fourier guess (runs inside the caller's dispose scope). The
+    /// convergence test reads one number from the device per iteration.
     /// </summary>
     private Tensor ConjugateGradient(Tensor b, Tensor mu2, Tensor sigma2)
     {
-        static Tensor Dot(Tensor x, Tensor y) { using var p = x.Mul(y); return p.Sum([1, 2, 3], keepDim: true); }
-        var bNorm = Dot(b, b).Sqrt().Clamp(1e-300);
-        var u = Precondition(b, mu2, sigma2);
-        var res = b.Sub(ApplyK(u, mu2, sigma2));
-        var p = Precondition(res, mu2, sigma2);
-        var rz = Dot(res, p);
-        int k = 0;
-        for (; k < MaxIterations; k++)
-        {
-            using (var check = torch.NewDisposeScope())
-                if (Dot(res, res).Sqrt().Div(bNorm).Max().ToDouble() < Tolerance) break;
-            // Each iteration in its own scope: only the new state survives it.
-            using var scope = torch.NewDisposeScope();
-            var kp = ApplyK(p, mu2, sigma2);
-            var alpha = rz.Div(Dot(p, kp).Clamp(1e-300));
-            var uNext = u.Add(p.Mul(alpha)).MoveToOuterDisposeScope();
-            var resNext = res.Sub(kp.Mul(alpha)).MoveToOuterDisposeScope();
-            var zNext = Precondition(resNext, mu2, sigma2);
-            var rzNext = Dot(resNext, zNext).MoveToOuterDisposeScope();
-            var beta = rzNext.Div(rz.Clamp(1e-300));
-            var pNext = zNext.Add(p.Mul(beta)).MoveToOuterDisposeScope();
-            u.Dispose(); res.Dispose(); p.Dispose(); rz.Dispose();
-            (u, res, p, rz) = (uNext, resNext, pNext, rzNext);
-        }
-        LastIterations = k;
+        using var guess = Precondition(b, mu2, sigma2);
+        var u = Solvers.ConjugateGradient.Solve(v => ApplyK(v, mu2, sigma2), b, MaxIterations, r => Precondition(r, mu2, sigma2),
+            guess, Tolerance, out int used);
+        LastIterations = used;
         return u;
     }
 
