@@ -52,7 +52,7 @@ public sealed record ConfigOverrides
     {
         var config = baseConfig ?? new RunConfig();
         string arch = Arch ?? (Preset is null ? config.Network.Arch : null) ?? "ncsnpp";
-        var data = DatasetLoader.Load(dataPaths, allowVectors: arch == "mlp");
+        var data = DatasetLoader.Load(dataPaths, allowVectors: NetworkConfig.IsVectorArch(arch));
         try
         {
             var shape = data.SampleShape;
