@@ -96,8 +96,9 @@ public static class ScoreModelsNames
         return names;
     }
 
+    // Buffers first: the only one, the Fourier frequencies W, is score_models' first tensor (a frozen parameter there).
     private static IEnumerable<string> Tensors(Module module) =>
-        module.NamedParameters().Select(p => p.Name).Concat(module.NamedBuffers().Select(b => b.Name));
+        module.NamedBuffers().Select(b => b.Name).Concat(module.NamedParameters().Select(p => p.Name));
 
     private static IEnumerable<ScoreModelsName> Translate(Module module, string child, string at, Dictionary<string, string> layers) =>
         Tensors(module).Select(local => Translated(local, child, at, layers));

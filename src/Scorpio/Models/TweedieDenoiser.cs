@@ -48,5 +48,48 @@ public static class TweedieDenoiser
         return units.ToPhysical(denoised).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Denoises <paramref name="image"/> in physical units, <paramref name="batch"/> images at a time, keeping its shape:
+    /// for an image model (C channels) (H, W) when C = 1, (C, H, W), (N, H, W) when C = 1 or (N, C, H, W); for a vector
+    /// model (D) or (N, D). H and W must fit the network's levels (multiples of 2^(levels-1)).
+    /// </summary>
+    public static ImageData DenoiseImage(ScoreModel model, ImageData image, double sigma, int batch = 8)
+    {
+        if (batch < 1) throw new InvalidSettingException("batchSize", $"must be at least 1 (got {batch})");
+        var network = model.Config.Network;
+        int c = network.InChannels;
+        long[] shape = image.Shape.Select(s => (long)s).ToArray();
+        long[] batched = network.ForVectors
+            ? shape.Length switch { 1 when shape[0] == c => [1, c], 2 when shape[1] == c => shape, _ => [] }
+            : shape.Length switch
+            {
+                2 when c == 1 => [1, 1, shape[0], shape[1]],
+                3 when shape[0] == c => [1, .. shape],
+                3 when c == 1 => [shape[0], 1, shape[1], shape[2]],
+                4 when shape[1] == c => shape,
+                _ => [],
+            };
+        string expected = network.ForVectors ? $"({c}) or (N, {c})" : c == 1 ? "(H, W), (N, H, W) or (N, 1, H, W)" : $"({c}, H, W) or (N, {c}, H, W)";
+        if (batched.Length == 0) throw new InvalidSettingException("image", $"has shape ({string.Join(", ", shape)}); the model takes {expected}");
+        if (network.ForVectors && model.Normalization.Kind != "none")
+            throw new UserInputException($"denoise takes vectors in the model's own units; this model normalises them ({model.Normalization.Kind})");
+        if (!network.ForVectors)
+        {
+            int factor = 1 << (network.ChannelMult.Length - 1);
+            if (batched[2] % factor != 0 || batched[3] % factor != 0)
+                throw new InvalidSettingException("image", $"is {batched[3]}x{batched[2]} pixels; this {network.ChannelMult.Length}-level network needs sides that are multiples of {factor} (crop or pad it)");
+        }
+        using var scope = torch.NewDisposeScope();
+        var all = torch.FromArray(image.Data, batched).To(model.Device);
+        var parts = new List<Tensor>();
+        for (long start = 0; start < batched[0]; start += batch)
+        {
+            var part = all.Narrow(0, start, Math.Min(batch, batched[0] - start));
+            parts.Add(network.ForVectors ? Denoise(model, part, sigma) : DenoisePhysical(model, part, sigma));
+        }
+        var result = torch.Cat(parts.ToArray(), 0).To(Device.CPU, DType.Float32).Contiguous();
+        return new ImageData(result.ToArray<float>(), image.Shape);
+    }
+
     private static string Format(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -36,11 +36,7 @@ public sealed class HoUNet : ScoreNetwork
     public HoUNet(NetworkConfig config, Generator rng)
     {
         Config = config;
-        Levels = config.ChannelMult.Length;
-        if (Levels < 1) throw new ArgumentException("HoUNet: ChannelMult must have at least one level");
-        if (config.Width < 1 || config.BlocksPerLevel < 1 || config.InChannels < 1)
-            throw new ArgumentException($"HoUNet: Width ({config.Width}), BlocksPerLevel ({config.BlocksPerLevel}) and InChannels ({config.InChannels}) must be >= 1");
-        NetworkChecks.CheckImageSize("HoUNet", config.ImageSize, config.ImageSize, Levels);
+        Levels = NetworkChecks.UNetLevels("HoUNet", config);
         _activation = ActivationExtensions.Parse(config.Activation);
         int nf = config.Width, embeddingDim = 4 * nf;
         _embedding = RegisterModule("embedding", new TimeEmbedding(config.Embedding, nf, embeddingDim, embeddingDim,

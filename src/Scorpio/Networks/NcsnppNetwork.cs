@@ -41,11 +41,7 @@ public sealed class NcsnppNetwork : ScoreNetwork
     public NcsnppNetwork(NetworkConfig config, Generator rng)
     {
         Config = config;
-        Levels = config.ChannelMult.Length;
-        if (Levels < 1) throw new ArgumentException("NcsnppNetwork: ChannelMult must have at least one level");
-        if (config.Width < 1 || config.BlocksPerLevel < 1 || config.InChannels < 1)
-            throw new ArgumentException($"NcsnppNetwork: Width ({config.Width}), BlocksPerLevel ({config.BlocksPerLevel}) and InChannels ({config.InChannels}) must be >= 1");
-        NetworkChecks.CheckImageSize("NcsnppNetwork", config.ImageSize, config.ImageSize, Levels);
+        Levels = NetworkChecks.UNetLevels("NcsnppNetwork", config);
         bool plainAttention = config.AttentionBlock switch
         {
             "attnblockpp" => false,
