@@ -48,6 +48,8 @@ SPECS = {
                    dict(sde="ve", sigma_min=0.01, sigma_max=10.0), (1, 8, 8)),
     "mlp_ve": ("0.6", "mlp", dict(channels=2, width=32, layers=3),
                dict(sde="ve", sigma_min=0.01, sigma_max=10.0), (2,)),
+    "mlp_vp_cosine": ("0.6", "mlp", dict(channels=3, width=16, layers=2, activation="tanh"),
+                      dict(sde="vp", beta_min=0.1, beta_max=20.0, schedule="cosine"), (3,)),
 }
 DENOISE_SIGMA = 0.3
 NET_TIMES = [0.05, 0.4, 0.9]
@@ -111,6 +113,9 @@ def time_of_noise_ratio(sde, sigma):
         return math.log(sigma / sde["sigma_min"]) / math.log(sde["sigma_max"] / sde["sigma_min"])
     b = math.log1p(sigma * sigma)                     # integrated beta at which mu^2 = 1 / (1 + sigma^2)
     lo, hi = sde["beta_min"], sde["beta_max"]
+    if sde.get("schedule") == "cosine":               # B(t) = -2 ln cos(pi t / 2) below the clip time (small sigma here)
+        assert b < math.log1p((hi / math.pi) ** 2)
+        return 2 / math.pi * math.acos(math.exp(-b / 2))
     return (math.sqrt(lo * lo + 2 * (hi - lo) * b) - lo) / (hi - lo)
 
 

@@ -14,7 +14,7 @@ internal static class ExportCommand
         var cmd = new Command("export", "Write a run's weights with score_models' parameter names and its hyperparameter file, for PyTorch:\n" +
             "  scorpio export --model runs/prior --format pytorch --out exported/checkpoint_001.pt\n" +
             "  python: ScoreModel(path='exported')  or  net.load_state_dict(torch.load('exported/checkpoint_001.pt'))\n" +
-            "Exports the networks score_models builds: ncsnpp in its score_models layout (e.g. --preset ncsnpp-paper), ddpm-ho, mlp-concat; VE or VP (linear) SDE.")
+            "Exports the networks score_models builds: ncsnpp in its score_models layout (e.g. --preset ncsnpp-paper), ddpm-ho, mlp-concat; VE, VP or vp-cosine-clipped SDE.")
         {
             model, format, output,
         };

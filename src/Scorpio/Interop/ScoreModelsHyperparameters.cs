@@ -9,9 +9,9 @@ namespace Scorpio.Interop;
 /// <summary>
 /// Reads and writes score_models' hyperparameter files (model_hparams.json: the network's constructor arguments, the
 /// SDE's and <c>model_architecture</c>). Reading maps NCSNpp to Scorpio's <see cref="NcsnppNetwork"/> in its
-/// score_models layout, DDPM to <see cref="HoUNet"/>, MLP to <see cref="TimeConcatMlp"/>, and the VE and VP (linear)
-/// SDEs; every setting Scorpio cannot reproduce exactly is refused with a <see cref="NotRepresentableException"/> that
-/// names the key and its value. Missing keys take score_models' defaults of the layout the file follows: 0.5 files
+/// score_models layout, DDPM to <see cref="HoUNet"/>, MLP to <see cref="TimeConcatMlp"/>, and the VE and VP SDEs
+/// (the VP's cosine schedule as <see cref="Diffusion.ClippedCosineVpSde"/>); every setting Scorpio cannot reproduce
+/// exactly is refused with a <see cref="NotRepresentableException"/> that names the key and its value. Missing keys take score_models' defaults of the layout the file follows: 0.5 files
 /// carry <c>condition</c>/<c>conditioning</c> keys, 0.6 files <c>conditions</c>.
 /// </summary>
 public static class ScoreModelsHyperparameters
@@ -61,12 +61,12 @@ public static class ScoreModelsHyperparameters
                 hp["sigma_max"] = config.Sde.SigmaMax ?? throw new NotRepresentableException("the run's VE SDE has no sigma_max");
                 hp["T"] = 1.0;
                 break;
-            case "vp":
+            case "vp" or "vp-cosine-clipped":
                 hp["sde"] = "vp"; hp["beta_min"] = config.Sde.BetaMin; hp["beta_max"] = config.Sde.BetaMax; hp["T"] = 1.0;
-                hp["epsilon"] = 1e-3; hp["schedule"] = "linear";
+                hp["epsilon"] = 1e-3; hp["schedule"] = config.Sde.Name == "vp" ? "linear" : "cosine";
                 break;
             default:
-                throw new NotRepresentableException($"sde.name = {config.Sde.Name}: score_models' ScoreModel takes the VE and VP SDEs (its VP with the linear schedule)");
+                throw new NotRepresentableException($"sde.name = {config.Sde.Name}: score_models' ScoreModel takes the VE and VP SDEs (vp: linear schedule; vp-cosine-clipped: its cosine schedule)");
         }
         if (n.Embedding != "fourier") throw new NotRepresentableException($"network.embedding = {n.Embedding}: score_models' networks embed time with Gaussian Fourier features");
         var mult = new JsonArray(n.ChannelMult.Select(m => (JsonNode)m).ToArray());
@@ -207,9 +207,13 @@ public static class ScoreModelsHyperparameters
                 };
             case "vp":
                 string schedule = r.String("schedule") ?? (v05 ? "linear" : "cosine");
-                if (schedule != "linear")
-                    throw r.Cannot("schedule", schedule, "Scorpio imports the VP SDE with the linear beta schedule (score_models' cosine schedule differs from Scorpio's vp-cosine)");
-                return new SdeConfig { Name = "vp", BetaMin = r.Double("beta_min") ?? 0.1, BetaMax = r.Double("beta_max") ?? 20.0 };
+                var vp = new SdeConfig { Name = "vp", BetaMin = r.Double("beta_min") ?? 0.1, BetaMax = r.Double("beta_max") ?? 20.0 };
+                return schedule switch
+                {
+                    "linear" => vp,
+                    "cosine" => vp with { Name = "vp-cosine-clipped" },
+                    _ => throw r.Cannot("schedule", schedule, "score_models' VP schedules are linear and cosine"),
+                };
             default:
                 throw r.Cannot("sde", name, "Scorpio imports the VE and VP SDEs");
         }

@@ -10,7 +10,7 @@ namespace Scorpio.Tests.Interop;
 /// </summary>
 internal static class ScoreModelsFixtures
 {
-    public static readonly string[] Names = ["ncsnpp_ve", "ncsnpp_vp_plain", "ncsnpp_ve_sum_05", "ddpm_vp", "ddpm_ve_05", "mlp_ve"];
+    public static readonly string[] Names = ["ncsnpp_ve", "ncsnpp_vp_plain", "ncsnpp_ve_sum_05", "ddpm_vp", "ddpm_ve_05", "mlp_ve", "mlp_vp_cosine"];
 
     public static string Folder(string name) => Path.Combine(TestPaths.RepoRoot, "tests", "Scorpio.Tests", "Interop", "Fixtures", name);
 

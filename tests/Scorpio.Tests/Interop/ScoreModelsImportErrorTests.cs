@@ -58,10 +58,10 @@ public class ScoreModelsImportErrorTests
     }
 
     [Fact]
-    public void TheCosineVpScheduleIsRefused()
+    public void AnUnknownVpScheduleIsRefused()
     {
-        var dir = Copy("ddpm_vp", hp => hp["schedule"] = "cosine");
-        Assert.Contains("schedule = cosine cannot be represented", Refused(dir));
+        var dir = Copy("ddpm_vp", hp => hp["schedule"] = "sigmoid");
+        Assert.Contains("schedule = sigmoid cannot be represented", Refused(dir));
     }
 
     [Fact]
