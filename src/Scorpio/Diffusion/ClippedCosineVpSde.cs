@@ -10,43 +10,22 @@ namespace Scorpio.Diffusion;
 /// ln(1 + (beta_max/pi)^2) to beta_max t_c: mu falls from 0.16 to 1.2e-4 for beta_max 20), which is kept: an imported
 /// network was trained on exactly these noise levels. Unlike <see cref="CosineVpSde"/> (s = 0.008, alpha_bar floor).
 /// </summary>
-public sealed class ClippedCosineVpSde(double betaMax = 20.0) : Sde
+public sealed class ClippedCosineVpSde(double betaMax = 20.0) : IntegratedBetaSde
 {
     public double BetaMax { get; } = betaMax;
     /// <summary>Where pi tan(pi t / 2) reaches beta_max and the schedule turns linear.</summary>
     public double ClipTime => 2 / Math.PI * Math.Atan(BetaMax / Math.PI);
     public override string Name => "vp-cosine-clipped";
-    protected override double PriorDataVariance => 1.0;
-    public override double PriorSigma => 1.0;
+    public override double IntegratedBeta(double t) => t < ClipTime ? -2 * Math.Log(Math.Cos(Math.PI / 2 * t)) : BetaMax * t;
+    public override double Beta(double t) => t < ClipTime ? Math.PI * Math.Tan(Math.PI / 2 * t) : BetaMax;
 
-    /// <summary>B(t), the integral of beta.</summary>
-    public double IntegratedBeta(double t) => t < ClipTime ? -2 * Math.Log(Math.Cos(Math.PI / 2 * t)) : BetaMax * t;
-    public double Beta(double t) => t < ClipTime ? Math.PI * Math.Tan(Math.PI / 2 * t) : BetaMax;
-    public override double Mu(double t) => Math.Exp(-IntegratedBeta(t) / 2);
-    public override double Sigma(double t) => Math.Sqrt(-double.ExpM1(-IntegratedBeta(t)));
-    public override double DriftCoefficient(double t) => -Beta(t) / 2;
-    public override double Diffusion(double t) => Math.Sqrt(Beta(t));
-
-    /// <summary>B(t) for a batch of times, float64.</summary>
-    public Tensor IntegratedBeta(Tensor t)
+    public override Tensor IntegratedBeta(Tensor t)
     {
         using var scope = torch.NewDisposeScope();
         var t64 = Float64(t);
         var cosine = t64.Mul(Math.PI / 2).Cos().Log().Mul(-2.0);
         var linear = t64.Mul(BetaMax);
         return torch.Where(t64.Lt(ClipTime), cosine, linear).MoveToOuterDisposeScope();
-    }
-
-    public override Tensor Mu(Tensor t)
-    {
-        using var scope = torch.NewDisposeScope();
-        return IntegratedBeta(t).Mul(-0.5).Exp().MoveToOuterDisposeScope();
-    }
-
-    public override Tensor Sigma(Tensor t)
-    {
-        using var scope = torch.NewDisposeScope();
-        return IntegratedBeta(t).Neg().Expm1().Neg().Sqrt().MoveToOuterDisposeScope();
     }
 
     /// <summary>
