@@ -22,5 +22,8 @@ internal static class CommandCatalog
         yield return EvaluateCommand.Create();
         yield return EvaluatePosteriorCommand.Create();
         yield return ConfigCommand.Create();
+        yield return ImportCommand.Create();
+        yield return ExportCommand.Create();
+        yield return DenoiseCommand.Create();
     }
 }

@@ -25,36 +25,22 @@ public static class Safetensors
     {
         var names = tensors.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
         var header = BuildHeader(names, tensors, metadata, out var sizes);
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        var tmp = $"{full}.tmp{Environment.ProcessId}.{Guid.NewGuid():N}";
-        try
+        AtomicWrite.Run(path, fs =>
         {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-            {
-                Span<byte> len = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
-                fs.Write(len);
-                fs.Write(header);
-                using (torch.NoGrad())
-                    for (int k = 0; k < names.Length; k++)
-                    {
-                        if (sizes[k] == 0) continue;
-                        var bytes = tensors[names[k]].ToBytes();
-                        if (bytes.LongLength != sizes[k])
-                            throw new InvalidOperationException($"safetensors: tensor '{names[k]}' gave {bytes.LongLength} bytes, expected {sizes[k]}");
-                        fs.Write(bytes);
-                    }
-                fs.Flush(flushToDisk: true);
-            }
-            File.Move(tmp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
+            Span<byte> len = stackalloc byte[8];
+            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)header.Length);
+            fs.Write(len);
+            fs.Write(header);
+            using (torch.NoGrad())
+                for (int k = 0; k < names.Length; k++)
+                {
+                    if (sizes[k] == 0) continue;
+                    var bytes = tensors[names[k]].ToBytes();
+                    if (bytes.LongLength != sizes[k])
+                        throw new InvalidOperationException($"safetensors: tensor '{names[k]}' gave {bytes.LongLength} bytes, expected {sizes[k]}");
+                    fs.Write(bytes);
+                }
+        });
     }
 
     private static byte[] BuildHeader(string[] names, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata, out long[] sizes)

@@ -20,6 +20,7 @@ public static partial class torch
     /// <summary>GELU; <paramref name="approximate"/> "none" or "tanh".</summary>
     public static Tensor GELU(Tensor x, string approximate = "none") => Aten.Gelu(x, approximate);
     public static Tensor ReLU(Tensor x) => Aten.Relu(x);
+    public static Tensor ELU(Tensor x) => Aten.Elu(x);
     public static Tensor LeakyReLU(Tensor x, double slope = 0.01) => Aten.LeakyRelu(x, slope);
     public static Tensor Softplus(Tensor x) => Aten.Softplus(x);
     public static Tensor Softmax(Tensor x, long dim) => Aten.Softmax_Int(x, dim);

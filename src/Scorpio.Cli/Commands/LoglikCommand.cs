@@ -65,7 +65,7 @@ internal static class LoglikCommand
             var device = CliContext.Device(pr);
 
             using var scoreModel = ScoreModel.Load(runDir, device);
-            using var dataset = DatasetLoader.Load(pr.GetValue(data) ?? [], allowVectors: scoreModel.Config.Network.Arch == "mlp");
+            using var dataset = DatasetLoader.Load(pr.GetValue(data) ?? [], allowVectors: scoreModel.Config.Network.ForVectors);
             int n = (int)Math.Min(dataset.Count, pr.GetValue(limit) ?? long.MaxValue);
             long dims = scoreModel.SampleShape(1).Skip(1).Aggregate(1L, (a, v) => a * v);
             if (estimator == DivergenceEstimator.Exact && dims > 4096)

@@ -23,8 +23,8 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Run folder (config.json, model.safetensors, checkpoint.safetensors, loss.csv)." };
         var config = new Option<string?>("--config") { Description = "JSON configuration file (see --print-config); flags override it." };
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective configuration as JSON and exit." };
-        var preset = new Option<string?>("--preset") { Description = "Network preset: cpu (default), tiny, ncsnpp-paper, ddpm-paper, ddpm-cpu." };
-        var sde = new Option<string?>("--sde") { Description = "Forward SDE: ve (default), vp, subvp, vp-cosine, edm, ddpm." };
+        var preset = new Option<string?>("--preset") { Description = "Network preset: cpu (default), tiny, ncsnpp-paper (score_models' NCSNpp), ddpm-ho-paper (score_models' DDPM), astroddpm-paper, astroddpm-cpu (ddpm-paper, ddpm-cpu: earlier names)." };
+        var sde = new Option<string?>("--sde") { Description = "Forward SDE: ve (default), vp, subvp, vp-cosine, vp-cosine-clipped (score_models' cosine VP), edm, ddpm." };
         var arch = new Option<string?>("--arch") { Description = "Network: ncsnpp, ddpm or mlp." };
         var imageSize = new Option<int?>("--image-size") { Description = "Network image side in pixels (default: the data's size)." };
         var width = new Option<int?>("--width") { Description = "Base channel count of the network." };

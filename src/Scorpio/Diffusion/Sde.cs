@@ -13,7 +13,7 @@ namespace Scorpio.Diffusion;
 /// </summary>
 public abstract class Sde
 {
-    /// <summary>Short name used in configs and FITS headers: ve, vp, vp-cosine, subvp, edm, ddpm.</summary>
+    /// <summary>Short name used in configs and FITS headers: ve, vp, vp-cosine, vp-cosine-clipped, subvp, edm, ddpm.</summary>
     public abstract string Name { get; }
 
     /// <summary>Final time (1 for all but EDM, where t is sigma and T = sigma_max).</summary>

@@ -6,22 +6,15 @@ namespace Scorpio.Diffusion;
 /// Variance preserving with linear beta(t) = b_min + (b_max - b_min) t (Song et al. 2021):
 /// mu = exp(-B(t)/2), B(t) = b_min t + (b_max - b_min) t^2 / 2, sigma = sqrt(1 - mu^2).
 /// </summary>
-public sealed class VpSde(double betaMin = 0.1, double betaMax = 20.0) : Sde
+public sealed class VpSde(double betaMin = 0.1, double betaMax = 20.0) : IntegratedBetaSde
 {
     public double BetaMin { get; } = betaMin;
     public double BetaMax { get; } = betaMax;
     public override string Name => "vp";
-    public double Beta(double t) => BetaMin + (BetaMax - BetaMin) * t;
-    public double IntegratedBeta(double t) => BetaMin * t + (BetaMax - BetaMin) * t * t / 2;
-    public override double Mu(double t) => Math.Exp(-IntegratedBeta(t) / 2);
-    public override double Sigma(double t) => Math.Sqrt(-double.ExpM1(-IntegratedBeta(t)));
-    public override double DriftCoefficient(double t) => -Beta(t) / 2;
-    public override double Diffusion(double t) => Math.Sqrt(Beta(t));
-    protected override double PriorDataVariance => 1.0;
-    public override double PriorSigma => 1.0;
+    public override double Beta(double t) => BetaMin + (BetaMax - BetaMin) * t;
+    public override double IntegratedBeta(double t) => BetaMin * t + (BetaMax - BetaMin) * t * t / 2;
 
-    /// <summary>B(t) for a batch of times, float64.</summary>
-    public Tensor IntegratedBeta(Tensor t)
+    public override Tensor IntegratedBeta(Tensor t)
     {
         using var scope = torch.NewDisposeScope();
         var t64 = Float64(t);
@@ -35,18 +28,6 @@ public sealed class VpSde(double betaMin = 0.1, double betaMax = 20.0) : Sde
         if (slope == 0) return b.Div(BetaMin);
         using var scope = torch.NewDisposeScope();
         return b.Mul(2 * slope).Add(BetaMin * BetaMin).Sqrt().Sub(BetaMin).Div(slope).MoveToOuterDisposeScope();
-    }
-
-    public override Tensor Mu(Tensor t)
-    {
-        using var scope = torch.NewDisposeScope();
-        return IntegratedBeta(t).Mul(-0.5).Exp().MoveToOuterDisposeScope();
-    }
-
-    public override Tensor Sigma(Tensor t)
-    {
-        using var scope = torch.NewDisposeScope();
-        return IntegratedBeta(t).Neg().Expm1().Neg().Sqrt().MoveToOuterDisposeScope();
     }
 
     /// <summary>sigma/mu = sqrt(e^B - 1), so B = ln(1 + r^2).</summary>

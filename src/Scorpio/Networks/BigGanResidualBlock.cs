@@ -8,7 +8,8 @@ namespace Scorpio.Networks;
 /// h = conv0(resample(silu(GN0(x)))) + dense(act(temb)); h = conv1(dropout(silu(GN1(h))));
 /// out = (skip(resample(x)) + h) / sqrt(2). conv1 starts at ~0 so the block starts as the identity
 /// (scaled), which keeps deep U-Nets trainable; the 1x1 skip exists when the channels or the
-/// resolution change.
+/// resolution change. Without resampling and rescaling, and with ReLU, it is also the residual block of Ho et al.
+/// (2020)'s U-Net (score_models' DDPMResnetBlock, used by <see cref="HoUNet"/>).
 /// </summary>
 public sealed class BigGanResidualBlock : Module
 {
@@ -22,6 +23,7 @@ public sealed class BigGanResidualBlock : Module
     private readonly Downsample? _down;
     private readonly Upsample? _up;
     private readonly bool _skipRescale;
+    private readonly Activation _activation;
 
     public int InChannels { get; }
     public int OutChannels { get; }
@@ -34,9 +36,11 @@ public sealed class BigGanResidualBlock : Module
     /// <param name="skipRescale">Divide the sum by sqrt(2) (keeps the variance of deep stacks constant).</param>
     /// <param name="resample">Up or down by 2 inside the block (BigGAN), or null to keep the resolution.</param>
     /// <param name="down">True: <paramref name="resample"/> halves the resolution; false: doubles it.</param>
+    /// <param name="activation">The block's non-linearity (SiLU in NCSN++).</param>
     public BigGanResidualBlock(int inChannels, int outChannels, int embeddingDim, Generator rng,
-        double dropout = 0, bool skipRescale = true, ResamplingKind? resample = null, bool down = true)
+        double dropout = 0, bool skipRescale = true, ResamplingKind? resample = null, bool down = true, Activation activation = Activation.SiLU)
     {
+        _activation = activation;
         InChannels = inChannels; OutChannels = outChannels;
         _skipRescale = skipRescale;
         _norm0 = RegisterModule("norm0", new GroupNorm(GroupNorm.DefaultGroups(inChannels), inChannels, 1e-6));
@@ -61,13 +65,13 @@ public sealed class BigGanResidualBlock : Module
     public Tensor Forward(Tensor x, Tensor embedding)
     {
         using var scope = torch.NewDisposeScope();
-        var h = torch.SiLU(_norm0.Forward(x));
+        var h = _activation.Apply(_norm0.Forward(x));
         if (_down is not null) { h = _down.Forward(h); x = _down.Forward(x); }
         else if (_up is not null) { h = _up.Forward(h); x = _up.Forward(x); }
         h = _conv0.Forward(h);
         var e = _dense.Forward(embedding);
         h = h + e.Reshape(e.Size(0), e.Size(1), 1, 1);
-        h = _conv1.Forward(_dropout.Forward(torch.SiLU(_norm1.Forward(h))));
+        h = _conv1.Forward(_dropout.Forward(_activation.Apply(_norm1.Forward(h))));
         var skip = _skip is null ? x : _skip.Forward(x);
         var sum = skip + h;
         return (_skipRescale ? sum.Mul(1 / Math.Sqrt(2)) : sum).MoveToOuterDisposeScope();

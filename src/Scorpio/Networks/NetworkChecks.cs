@@ -5,6 +5,20 @@ namespace Scorpio.Networks;
 /// <summary>Input validation shared by the networks: clear messages instead of libtorch shape errors deep inside.</summary>
 internal static class NetworkChecks
 {
+    /// <summary>
+    /// The levels of a U-Net <paramref name="config"/> (its ChannelMult), after checking that there is at least one, that
+    /// Width, BlocksPerLevel and InChannels are positive and that the image side fits the levels.
+    /// </summary>
+    public static int UNetLevels(string network, NetworkConfig config)
+    {
+        int levels = config.ChannelMult.Length;
+        if (levels < 1) throw new ArgumentException($"{network}: ChannelMult must have at least one level");
+        if (config.Width < 1 || config.BlocksPerLevel < 1 || config.InChannels < 1)
+            throw new ArgumentException($"{network}: Width ({config.Width}), BlocksPerLevel ({config.BlocksPerLevel}) and InChannels ({config.InChannels}) must be >= 1");
+        CheckImageSize(network, config.ImageSize, config.ImageSize, levels);
+        return levels;
+    }
+
     /// <summary>Throws unless the image side is a multiple of 2^(levels-1) (every level halves it).</summary>
     public static void CheckImageSize(string network, long height, long width, int levels)
     {

@@ -6,7 +6,7 @@ namespace Scorpio.Networks;
 public static class NetworkFactory
 {
     /// <summary>The architectures <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Architectures { get; } = ["ncsnpp", "ddpm", "mlp"];
+    public static IReadOnlyList<string> Architectures { get; } = ["ncsnpp", "ddpm", "ddpm-ho", "mlp", "mlp-concat"];
 
     /// <summary>
     /// A freshly initialised network for <paramref name="config"/>; every weight is drawn from
@@ -20,6 +20,8 @@ public static class NetworkFactory
         {
             "ncsnpp" => new NcsnppNetwork(config, rng),
             "ddpm" => new DdpmUNet(config, rng),
+            "ddpm-ho" => new HoUNet(config, rng),
+            "mlp-concat" => new TimeConcatMlp(config, rng),
             "mlp" => new MlpScoreNetwork(config, rng),
             _ => throw new ArgumentException($"unknown network architecture '{config.Arch}' (known: {string.Join(", ", Architectures)})"),
         };

@@ -29,15 +29,18 @@ public static class NetworkPresets
     };
 
     /// <summary>
-    /// The published NCSN++ (Song et al. 2021, CIFAR-10 VE; score_models defaults): nf 128,
-    /// ChannelMult (2,2,2,2), 2 residual blocks per level, attention at 16 px and in the middle,
-    /// Gaussian Fourier scale 16, FIR (1,3,3,1), skip rescaling, dropout 0.1.
+    /// The published NCSN++ exactly as score_models 0.6 builds NCSNpp() with its defaults (Song et al. 2021's CIFAR-10
+    /// network): nf 128, ChannelMult (2,2,2,2), 2 residual blocks per level, self-attention in the middle only
+    /// (score_models' block: no normalisation, no rescaling), Gaussian Fourier scale 16, FIR (1,3,3,1) resampling, skip
+    /// rescaling, the input image fed to every level (input_skip, concatenated) and the output summed over the decoder
+    /// levels (output_skip), dropout 0. 49,953,604 parameters for one channel, as score_models counts.
     /// </summary>
     public static NetworkConfig NcsnppPaperFor(int imageSize, int channels) => new()
     {
         Arch = "ncsnpp", InChannels = channels, ImageSize = imageSize,
-        Width = 128, ChannelMult = [2, 2, 2, 2], BlocksPerLevel = 2, AttentionResolutions = [16],
-        Dropout = 0.1, Embedding = "fourier", FourierScale = 16, SkipRescale = true, Fir = true, Heads = 1,
+        Width = 128, ChannelMult = [2, 2, 2, 2], BlocksPerLevel = 2, AttentionResolutions = [],
+        Dropout = 0.0, Embedding = "fourier", FourierScale = 16, SkipRescale = true, Fir = true, Heads = 1,
+        AttentionBlock = "plain", MiddleAttention = true, Progressive = "output_skip", ProgressiveInput = "input_skip", CombineMethod = "cat",
     };
 
     /// <summary><see cref="NcsnppPaperFor"/> at 32x32, one channel.</summary>
@@ -60,6 +63,18 @@ public static class NetworkPresets
     public static NetworkConfig DdpmPaper => DdpmPaperFor(256, 3);
 
     /// <summary>
+    /// Ho et al. (2020)'s U-Net exactly as score_models 0.6 builds DDPM() with its defaults (arch ddpm-ho): nf 128,
+    /// ChannelMult (2,2), 2 residual blocks per level, ReLU, self-attention in the middle, learned resampling, Gaussian
+    /// Fourier scale 30, dropout 0. 21,266,241 parameters for one channel, as score_models counts.
+    /// </summary>
+    public static NetworkConfig HoPaperFor(int imageSize, int channels) => new()
+    {
+        Arch = "ddpm-ho", InChannels = channels, ImageSize = imageSize,
+        Width = 128, ChannelMult = [2, 2], BlocksPerLevel = 2, AttentionResolutions = [], Dropout = 0.0,
+        Embedding = "fourier", FourierScale = 30, Activation = "relu", MiddleAttention = true, ResampleWithConv = true, SkipRescale = false,
+    };
+
+    /// <summary>
     /// The DDPM U-Net sized for a CPU: width 32, ChannelMult (1,2,2), 1 block per level, linear
     /// attention (4 heads x 16) at every level and in the bottleneck.
     /// </summary>
@@ -78,6 +93,10 @@ public static class NetworkPresets
             ["cpu"] = CpuDefault,
             ["tiny"] = Tiny,
             ["ncsnpp-paper"] = NcsnppPaperFor,
+            ["ddpm-ho-paper"] = HoPaperFor,
+            ["astroddpm-paper"] = DdpmPaperFor,
+            ["astroddpm-cpu"] = DdpmCpu,
+            // Earlier names of the astroddpm presets, kept so existing scripts and configs still run.
             ["ddpm-paper"] = DdpmPaperFor,
             ["ddpm-cpu"] = DdpmCpu,
         };

@@ -14,7 +14,7 @@ public sealed class TimeEmbedding : Module
     private readonly SinusoidalEmbedding? _sinusoidal;
     private readonly Linear _dense0;
     private readonly Linear _dense1;
-    private readonly Activation _activation;
+    private readonly Activation? _activation;
 
     /// <summary>Features per sample of <see cref="Forward"/>'s output.</summary>
     public int OutputDim { get; }
@@ -23,12 +23,12 @@ public sealed class TimeEmbedding : Module
     /// <param name="embeddingDim">Size of the fixed embedding (nf in NCSN++, the base width in DDPM).</param>
     /// <param name="hiddenDim">Width of the MLP's hidden layer.</param>
     /// <param name="outputDim">Output size (4 nf in NCSN++, the base width in astroddpm).</param>
-    /// <param name="activation">Non-linearity between the two layers.</param>
+    /// <param name="activation">Non-linearity between the two layers (null: none, as score_models 0.5's DDPM).</param>
     /// <param name="fourierScale">Standard deviation of the Fourier frequencies.</param>
     /// <param name="rng">Initialises the weights (and the Fourier frequencies).</param>
     /// <param name="initScale">Variance-scaling scale of the dense layers (NCSN++'s default_init: 1);
     /// null = PyTorch's default initialisation (astroddpm).</param>
-    public TimeEmbedding(string kind, int embeddingDim, int hiddenDim, int outputDim, Activation activation,
+    public TimeEmbedding(string kind, int embeddingDim, int hiddenDim, int outputDim, Activation? activation,
         double fourierScale, Generator rng, double? initScale = null)
     {
         switch (kind.ToLowerInvariant())
@@ -48,6 +48,7 @@ public sealed class TimeEmbedding : Module
     {
         using var scope = torch.NewDisposeScope();
         var e = _fourier is not null ? _fourier.Forward(condition) : _sinusoidal!.Forward(condition);
-        return _dense1.Forward(_activation.Apply(_dense0.Forward(e))).MoveToOuterDisposeScope();
+        var hidden = _dense0.Forward(e);
+        return _dense1.Forward(_activation is { } a ? a.Apply(hidden) : hidden).MoveToOuterDisposeScope();
     }
 }

@@ -14,7 +14,7 @@ public sealed record ConfigOverrides
     public long? Seed { get; init; }
     public string? Sde { get; init; }
     public string? Arch { get; init; }
-    /// <summary>cpu, tiny, ncsnpp-paper, ddpm-paper or ddpm-cpu (Scorpio.Networks.NetworkPresets).</summary>
+    /// <summary>cpu, tiny, ncsnpp-paper, ddpm-ho-paper, astroddpm-paper or astroddpm-cpu (Scorpio.Networks.NetworkPresets).</summary>
     public string? Preset { get; init; }
     public int? Width { get; init; }
     public int? Steps { get; init; }
@@ -52,7 +52,7 @@ public sealed record ConfigOverrides
     {
         var config = baseConfig ?? new RunConfig();
         string arch = Arch ?? (Preset is null ? config.Network.Arch : null) ?? "ncsnpp";
-        var data = DatasetLoader.Load(dataPaths, allowVectors: arch == "mlp");
+        var data = DatasetLoader.Load(dataPaths, allowVectors: NetworkConfig.IsVectorArch(arch));
         try
         {
             var shape = data.SampleShape;

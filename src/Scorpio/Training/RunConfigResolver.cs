@@ -39,7 +39,7 @@ public static class RunConfigResolver
     public static RunConfig ResolveShape(RunConfig c, Tensor physical, int? imageSize, IReadOnlyList<string> sources)
     {
         bool vectors = physical.Dim == 2;
-        if (vectors != (c.Network.Arch == "mlp"))
+        if (vectors != (c.Network.ForVectors))
             throw new UserInputException(vectors
                 ? $"the data are vectors ({physical.Size(1)} values per sample); use --arch mlp"
                 : $"the mlp network takes vectors (N, D), but the data are images ({string.Join("x", physical.Shape.Skip(1))}); use --arch ncsnpp or ddpm");

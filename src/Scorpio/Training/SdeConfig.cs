@@ -10,7 +10,7 @@ namespace Scorpio.Training;
 /// </summary>
 public sealed record SdeConfig
 {
-    /// <summary>ve, vp, vp-cosine, subvp, edm or ddpm.</summary>
+    /// <summary>ve, vp, vp-cosine, vp-cosine-clipped (score_models 0.6's cosine VP), subvp, edm or ddpm.</summary>
     public string Name { get; init; } = "ve";
     /// <summary>VE: sigma_min (0.01); EDM: sigma_min (0.002).</summary>
     public double? SigmaMin { get; init; }
@@ -18,7 +18,7 @@ public sealed record SdeConfig
     public double? SigmaMax { get; init; }
     /// <summary>VP/subVP: beta_min (0.1).</summary>
     public double BetaMin { get; init; } = 0.1;
-    /// <summary>VP/subVP: beta_max (20).</summary>
+    /// <summary>VP/subVP: beta_max (20); vp-cosine-clipped: where its beta is clipped (20).</summary>
     public double BetaMax { get; init; } = 20.0;
     /// <summary>EDM: sigma_data of the preconditioning (0.5).</summary>
     public double SigmaData { get; init; } = 0.5;
@@ -32,7 +32,7 @@ public sealed record SdeConfig
     public string Schedule { get; init; } = "linear";
 
     /// <summary>The known SDE names.</summary>
-    public static readonly string[] Names = ["ve", "vp", "vp-cosine", "subvp", "edm", "ddpm"];
+    public static readonly string[] Names = ["ve", "vp", "vp-cosine", "vp-cosine-clipped", "subvp", "edm", "ddpm"];
 
     /// <summary>Builds the SDE (VE needs <see cref="SigmaMax"/> resolved first).</summary>
     public Sde Build() => Name switch
@@ -40,6 +40,7 @@ public sealed record SdeConfig
         "ve" => new VeSde(SigmaMin ?? 0.01, SigmaMax ?? throw new UserInputException("sde.sigmaMax is not set for this VE model: config.json must hold it (training fits it from the data; give it with --config or retrain)")),
         "vp" => new VpSde(BetaMin, BetaMax),
         "vp-cosine" or "cosine" => new CosineVpSde(),
+        "vp-cosine-clipped" => new ClippedCosineVpSde(BetaMax),
         "subvp" => new SubVpSde(BetaMin, BetaMax),
         "edm" => BuildEdm(),
         "ddpm" => BuildDdpm(),

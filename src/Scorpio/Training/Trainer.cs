@@ -57,7 +57,7 @@ public static class Trainer
         var config = o.Config with { ScorpioVersion = RunConfig.CurrentVersion };
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
         RunConfigResolver.Validate(config, o.Loss?.Name);
-        var data = o.Data ?? DatasetLoader.Load(o.DataPaths, allowVectors: config.Network.Arch == "mlp");
+        var data = o.Data ?? DatasetLoader.Load(o.DataPaths, allowVectors: config.Network.ForVectors);
         try
         {
             config = RunConfigResolver.ResolveShape(config, data.Samples, o.ImageSize, data.Sources);
@@ -80,10 +80,10 @@ public static class Trainer
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
         RunConfigResolver.Validate(config, o.Loss?.Name);
         var paths = o.DataPaths.Count > 0 ? o.DataPaths : config.Data.Sources;
-        var data = o.Data ?? DatasetLoader.Load(paths, allowVectors: config.Network.Arch == "mlp");
+        var data = o.Data ?? DatasetLoader.Load(paths, allowVectors: config.Network.ForVectors);
         try
         {
-            int? size = config.Network.Arch == "mlp" ? null : config.Network.ImageSize;
+            int? size = config.Network.ForVectors ? null : config.Network.ImageSize;
             var check = RunConfigResolver.ResolveShape(config, data.Samples, size, data.Sources);
             if (!check.Data.Shape.SequenceEqual(config.Data.Shape))
                 throw new UserInputException($"the data give samples of shape ({string.Join(", ", check.Data.Shape)}) but the run in {folder.Path} was trained on ({string.Join(", ", config.Data.Shape)})");

@@ -10,7 +10,7 @@ namespace Scorpio.Tests.Diffusion;
 /// </summary>
 public class SdeTensorTests
 {
-    public static TheoryData<string> Names => ["ve", "vp", "subvp", "cosine", "edm", "ddpm"];
+    public static TheoryData<string> Names => ["ve", "vp", "subvp", "cosine", "cosine-clipped", "edm", "ddpm"];
 
     private static double[] Times(Sde sde) =>
         Enumerable.Range(0, 41).Select(i => sde.Epsilon + (sde.T - sde.Epsilon) * i / 40.0).ToArray();

@@ -7,7 +7,7 @@ public class NetworkGradientTests
 {
     public NetworkGradientTests() => torch.NumThreads = 2;
 
-    public static TheoryData<string> Configs => new() { "ncsnpp", "ncsnpp-pool", "ddpm-linear", "ddpm-softmax", "mlp" };
+    public static TheoryData<string> Configs => new() { "ncsnpp", "ncsnpp-pool", "ncsnpp-score-models", "ddpm-linear", "ddpm-softmax", "ddpm-ho", "mlp", "mlp-concat" };
 
     private static NetworkConfig Config(string name) => name switch
     {
@@ -15,11 +15,14 @@ public class NetworkGradientTests
         "ncsnpp-pool" => NetworkPresets.Tiny(8, 1) with { Fir = false, Embedding = "sinusoidal" },
         "ddpm-linear" => NetworkTestUtil.TinyDdpm(8, 1, "linear"),
         "ddpm-softmax" => NetworkTestUtil.TinyDdpm(8, 1, "softmax"),
+        "ncsnpp-score-models" => NetworkTestUtil.TinyScoreModelsNcsnpp(8, 1),
+        "ddpm-ho" => NetworkTestUtil.TinyHo(8, 1),
+        "mlp-concat" => NetworkTestUtil.MlpConcat(2),
         _ => NetworkTestUtil.Mlp(2),
     };
 
     private static Tensor Input(NetworkConfig c, long batch, Generator rng, DType dtype = DType.Float32) =>
-        c.Arch == "mlp" ? torch.Randn([batch, c.InChannels], rng, dtype) : torch.Randn([batch, c.InChannels, c.ImageSize, c.ImageSize], rng, dtype);
+        c.ForVectors ? torch.Randn([batch, c.InChannels], rng, dtype) : torch.Randn([batch, c.InChannels, c.ImageSize, c.ImageSize], rng, dtype);
 
     /// <summary>Backward of a squared error against a random target.</summary>
     private static void Backward(ScoreNetwork net, NetworkConfig c, Generator rng)

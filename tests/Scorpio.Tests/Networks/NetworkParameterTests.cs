@@ -34,13 +34,24 @@ public class NetworkParameterTests
         // PyTorch mirror: 47,985.
         Assert.Equal(47_985, Count(NetworkPresets.Tiny(16, 1)));
 
-    [Fact]
-    public void NcsnppPaperBuildsWith46_6MParameters()
+    // Parameters and buffers (the Fourier frequencies), as score_models counts its state dict (it keeps W as a frozen parameter).
+    private static long StateCount(NetworkConfig config)
     {
-        // nf 128, ch_mult (2,2,2,2), 2 blocks, attention at 16 px: 46,602,497 for one channel
-        // (PyTorch mirror; no progressive input/output branches). Built only, not run: too slow for a test.
-        Assert.Equal(46_602_497, Count(NetworkPresets.NcsnppPaper));
+        using var rng = new Generator(0);
+        using var net = NetworkFactory.Create(config, rng);
+        return net.StateDict().Values.Sum(t => t.Numel);
     }
+
+    [Fact]
+    public void NcsnppPaperHasScoreModelsNcsnppDefaultCount() =>
+        // score_models 0.6: sum(p.numel() for p in NCSNpp().state_dict().values()) = 49,953,604 (tools/interop/make_fixtures.py
+        // counts). Built only, not run: too slow for a test.
+        Assert.Equal(49_953_604, StateCount(NetworkPresets.NcsnppPaper));
+
+    [Fact]
+    public void DdpmHoPaperHasScoreModelsDdpmDefaultCount() =>
+        // score_models 0.6: DDPM() with its defaults has 21,266,241 tensors' elements (tools/interop/make_fixtures.py counts).
+        Assert.Equal(21_266_241, StateCount(NetworkPresets.HoPaperFor(32, 1)));
 
     [Fact]
     public void DdpmPaperBuildsWith29_8MParameters() =>

@@ -77,7 +77,7 @@ public class NetworkShapeTests
     {
         using var rng = new Generator(1);
         var e = Assert.Throws<ArgumentException>(() => NetworkFactory.Create(new NetworkConfig { Arch = "resnet" }, rng));
-        Assert.Contains("ncsnpp, ddpm, mlp", e.Message);
+        Assert.Contains("ncsnpp, ddpm, ddpm-ho, mlp, mlp-concat", e.Message);
         var e2 = Assert.Throws<ArgumentException>(() => NetworkPresets.ByName("huge", 32, 1));
         Assert.Contains("ncsnpp-paper", e2.Message);
         Assert.Equal("ncsnpp", NetworkPresets.ByName("CPU", 32, 1).Arch);

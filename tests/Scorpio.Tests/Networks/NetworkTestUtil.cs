@@ -15,6 +15,24 @@ internal static class NetworkTestUtil
         Embedding = "sinusoidal", SkipRescale = false,
     };
 
+    /// <summary>A three-level NCSN++ (width 8) in score_models' layout: input and output skips (concatenated), plain middle attention.</summary>
+    public static NetworkConfig TinyScoreModelsNcsnpp(int imageSize, int channels) => NetworkPresets.NcsnppPaperFor(imageSize, channels) with
+    {
+        Width = 8, ChannelMult = [1, 2, 2], BlocksPerLevel = 1,
+    };
+
+    /// <summary>A two-level ddpm-ho U-Net (width 8), as score_models' DDPM.</summary>
+    public static NetworkConfig TinyHo(int imageSize, int channels) => NetworkPresets.HoPaperFor(imageSize, channels) with
+    {
+        Width = 8, ChannelMult = [1, 2], BlocksPerLevel = 1,
+    };
+
+    /// <summary>score_models' MLP layout (width 16, 3 layers: 4 built).</summary>
+    public static NetworkConfig MlpConcat(int dim) => new()
+    {
+        Arch = "mlp-concat", InChannels = dim, Width = 16, MlpLayers = 3, Embedding = "fourier", FourierScale = 16,
+    };
+
     public static NetworkConfig Mlp(int dim) => new()
     {
         Arch = "mlp", InChannels = dim, Width = 32, MlpHidden = 128, MlpLayers = 3, Embedding = "fourier", FourierScale = 16,

@@ -11,6 +11,7 @@ internal static class TestSdes
         "vp" => new VpSde(0.1, 20),
         "subvp" => new SubVpSde(0.1, 20),
         "cosine" => new CosineVpSde(),
+        "cosine-clipped" => new ClippedCosineVpSde(20),
         "edm" => new EdmSde(0.002, 80),
         "ddpm" => new DdpmSde(1000, "linear"),
         _ => throw new ArgumentException(name),
