@@ -10,11 +10,11 @@ namespace Scorpio.Metrics.Reporting;
 /// works from file://). The reader hovers to read a pixel's value and unit, switches the stretch (linear, asinh, log,
 /// zscale) and the limits, blinks or swipes between two layers and plays the posterior samples as an animation. Layers
 /// of one group (e.g. "signal": truth, observation, median, samples) share display limits, taken from the group's
-/// first layer, so they compare by eye. Pixel (x, y) is column x, row y counted from 0 at the top left, as in numpy.
+/// reference layer (its first unless one is marked), so they compare by eye. Pixel (x, y) is column x, row y counted from 0 at the top left, as in numpy.
 /// </summary>
 public sealed class ImageViewer
 {
-    private readonly List<(string Name, ImageData Plane, string Group, string? Unit, ColorMap Map, bool Sample)> _layers = new();
+    private readonly List<(string Name, ImageData Plane, string Group, string? Unit, ColorMap Map, bool Sample, bool Reference)> _layers = new();
 
     /// <summary>Starts a viewer titled <paramref name="title"/>.</summary>
     public ImageViewer(string title) { Title = title; }
@@ -35,10 +35,11 @@ public sealed class ImageViewer
     /// <param name="group">layers of one group share limits; the group's first layer sets them.</param>
     /// <param name="cmap">colour map (grey by default; <see cref="ColorMap.Diverging"/> gives the group limits symmetric about 0).</param>
     /// <param name="sample">a posterior sample: the viewer's player steps through these.</param>
-    public ImageViewer Add(string name, ImageData image, string group = "signal", string? unit = null, ColorMap? cmap = null, bool sample = false)
+    /// <param name="reference">this layer sets its group's limits (else the group's first layer does).</param>
+    public ImageViewer Add(string name, ImageData image, string group = "signal", string? unit = null, ColorMap? cmap = null, bool sample = false, bool reference = false)
     {
         if (image.Rank < 2) throw new ArgumentException($"viewer layer '{name}': an image needs (H, W), got ({string.Join(",", image.Shape)})");
-        _layers.Add((name, image.Rank == 2 ? image : image.Plane(0), group, unit, cmap ?? ColorMap.Gray, sample));
+        _layers.Add((name, image.Rank == 2 ? image : image.Plane(0), group, unit, cmap ?? ColorMap.Gray, sample, reference));
         return this;
     }
 
@@ -52,7 +53,7 @@ public sealed class ImageViewer
         var groups = new JsonObject();
         foreach (var g in _layers.GroupBy(l => l.Group))
         {
-            var reference = g.First();
+            var reference = g.FirstOrDefault(l => l.Reference, g.First());
             groups[g.Key] = reference.Map == ColorMap.Diverging ? AllStretches(Astro.Imaging.Stretch.Symmetric(99).Limits(reference.Plane.Data)) : Limits(reference.Plane.Data);
         }
         var maps = new JsonObject();

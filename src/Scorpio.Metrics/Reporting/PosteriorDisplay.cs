@@ -23,24 +23,24 @@ public static class PosteriorDisplay
         if (p.Observation is { } obs) signal.Add(Panel($"observation ({obs.Width}x{obs.Height})", obs, unit));
         signal.Add(Panel("posterior median", p.Median, unit));
         foreach (var (name, image) in p.Baselines) signal.Add(Panel(name, image, unit));
-        if (p.Truth is null) signal = signal.OrderBy(x => x.Title.StartsWith("posterior median", StringComparison.Ordinal) ? 0 : 1).ToList(); // the median sets the stretch
+        int reference = p.Truth is null ? signal.FindIndex(x => x.Title == "posterior median") : 0; // the truth sets the stretch, else the median
         var spread = new List<ImagePanel>
         {
             new("posterior std", p.Std) { Stretch = Stretch.Linear(), Limits = (0, Stretch.Percentile(0, 99.5).Limits(p.Std.Data).High), ColorMap = ColorMap.Viridis, Unit = unit },
         };
         if (p.Truth is { } t) spread.Add(new ImagePanel("z = (truth - mean) / std", ZScore(t, p.Mean, p.Std)) { Stretch = Stretch.Linear(), Limits = (-3, 3), ColorMap = ColorMap.Diverging, Unit = "sigma" });
         if (p.Residual is { } r) spread.Add(new ImagePanel("residual y - A(median)", r) { Stretch = Stretch.Symmetric(99), ColorMap = ColorMap.Diverging, Unit = unit });
-        return new[] { new PanelRow(signal, SharedStretch: true), new PanelRow(spread) };
+        return new[] { new PanelRow(signal, SharedStretch: true, Reference: reference), new PanelRow(spread) };
     }
 
-    /// <summary>The viewer: signal layers (truth, observation, median, mean, baselines, samples) on shared limits, then std, z-score and residual.</summary>
+    /// <summary>The viewer: signal layers (truth, observation, median, mean, baselines, samples) on the truth's (else the median's) limits, then std, z-score and residual.</summary>
     public static ImageViewer Viewer(PosteriorImages p, string title)
     {
         string? unit = p.Unit ?? "data units";
         var v = new ImageViewer(title) { Softening = 0.05 };
         if (p.Truth is { } truth) v.Add("truth", truth, unit: unit);
         if (p.Observation is { } obs) v.Add("observation", obs, unit: unit);
-        v.Add("posterior median", p.Median, unit: unit).Add("posterior mean", p.Mean, unit: unit);
+        v.Add("posterior median", p.Median, unit: unit, reference: p.Truth is null).Add("posterior mean", p.Mean, unit: unit);
         foreach (var (name, image) in p.Baselines) v.Add(name, image, unit: unit);
         for (int k = 0; k < p.Samples.Count; k++) v.Add($"sample {k}", p.Samples[k], unit: unit, sample: true);
         v.Add("posterior std", p.Std, group: "std", unit: unit, cmap: ColorMap.Viridis);

@@ -19,7 +19,7 @@ public static class PosteriorReport
             (description is null ? "" : " " + description) + " Units: " + (images.Unit ?? "the observation's data units (no BUNIT keyword)") + ".");
         report.Heading("Posterior products");
         report.Figure(PosteriorDisplay.Grid(images), "posterior products",
-            "Top: observation and posterior median on one asinh stretch (the median's limits). Bottom: posterior standard deviation and the residual y - A(median) on the observed grid (blue negative, red positive).",
+            "Top: the observation and the posterior median on one asinh stretch (the median's limits). Bottom: posterior standard deviation and the residual y - A(median) on the observed grid (blue negative, red positive).",
             Path.Combine(dir, "figure.png"));
         report.Heading("Viewer");
         report.Paragraph("Hover for pixel values; switch stretch and limits; blink or swipe between two layers; play the samples.", "note");
