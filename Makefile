@@ -63,7 +63,7 @@ gallery: build
 	@tools/deps.sh --browser || true
 	@if command -v chromium >/dev/null; then \
 	  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update \
-	    --disable-sync --hide-scrollbars --user-data-dir="$$(mktemp -d)" --window-size=1000,1130 \
+	    --disable-sync --hide-scrollbars --user-data-dir="$$(mktemp -d)" --window-size=900,1440 \
 	    --screenshot=docs/gallery/viewer.png "file://$(CURDIR)/demo-output/posterior/report.html" 2>/dev/null; \
 	else echo "notice: no chromium; docs/gallery/viewer.png not remade"; fi
 	bin/scorpio data preview --file ../shared/data/galaxies/hst_cosmos_f814w_147246.fits --out docs/gallery/real/hst_cosmos_galaxy.png
