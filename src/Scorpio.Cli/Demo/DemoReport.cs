@@ -59,8 +59,28 @@ internal static class DemoReport
         for (int i = 0; i < n; i++) viewer.Add($"training {i}", train.Plane(i), unit: Unit);
         for (int i = 0; i < generated.PlaneCount; i++) viewer.Add($"generated {i}", generated.Plane(i), unit: Unit, sample: true);
         report.Viewer(viewer);
+        LossCurve(report, demo);
         report.Raw("<p>Generated against real galaxies, every distance beside a real-vs-real baseline: <a href=\"eval/report.html\">eval/report.html</a>.</p>");
         Commands(report, demo, "Simulate a training set", "Continue training", "Train a small prior", "Generate galaxies", "Evaluate the generated");
+    }
+
+    // The prior's training loss from runs/prior/loss.csv (step, loss, ...): every step and a running mean over 25 steps.
+    private static void LossCurve(HtmlReport report, DemoRunner demo)
+    {
+        string path = demo.P("runs/prior/loss.csv");
+        if (!File.Exists(path)) return;
+        var rows = File.ReadLines(path).Skip(1).Select(l => l.Split(','))
+            .Where(f => f.Length >= 2 && double.TryParse(f[0], NumberStyles.Float, Inv, out _) && double.TryParse(f[1], NumberStyles.Float, Inv, out _))
+            .Select(f => (Step: double.Parse(f[0], Inv), Loss: double.Parse(f[1], Inv))).ToList();
+        if (rows.Count < 2) return;
+        var steps = rows.Select(r => r.Step).ToArray();
+        var loss = rows.Select(r => r.Loss).ToArray();
+        var mean = loss.Select((_, i) => loss[Math.Max(0, i - 24)..(i + 1)].Average()).ToArray();
+        report.Svg(ReportPlots.Curves("training loss of the prior", "step", "loss (EDM, per image)", new[]
+        {
+            new PlotSeries("loss per step", steps, loss) { Color = "#9ecae1" },
+            new PlotSeries("running mean (25 steps)", steps, mean) { Color = "#08519c" },
+        }, logY: true), "The prior's training loss, shipped steps and the demo's own; log scale.");
     }
 
     private static void Deconvolution(HtmlReport report, DemoRunner demo, DemoResult r, Func<string, ImageData> read)
