@@ -26,8 +26,10 @@ build: deps native
 	dotnet build Scorpio.slnx -c $(CONFIG) -nologo -clp:ErrorsOnly
 	@test -f $(CLI_DLL) && echo "built: bin/scorpio -> $(CLI_DLL)"
 
-## test: build, then run every test project; ends with one 'N passed, N failed' line
+## test: build, then run every test project; ends with one 'N passed, N failed' line.
+## The report browser tests need chromium + chromium-driver (installed here when missing; skipped with a notice when impossible).
 test: build
+	@tools/deps.sh --browser || echo "notice: chromium could not be installed; the report browser tests will be skipped"
 	@tools/run-tests.sh $(CONFIG)
 	@$(MAKE) -s eval-smoke
 
@@ -54,10 +56,16 @@ bench: build
 	dotnet run -c Release --project bench/train -- --out bench/results/train.json
 	dotnet run -c Release --project bench/sample -- --out bench/results/sample.json
 
-## gallery: remake docs/gallery from the demo and the real data in ../shared/data
+## gallery: remake docs/gallery from the demo (figures, a screenshot of the posterior report's viewer) and the real data in ../shared/data
 gallery: build
 	bin/scorpio demo --out demo-output
 	cp demo-output/figures/prior.png demo-output/figures/posterior.png demo-output/figures/posterior_samples.png demo-output/figures/inpaint.png docs/gallery/
+	@tools/deps.sh --browser || true
+	@if command -v chromium >/dev/null; then \
+	  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update \
+	    --disable-sync --hide-scrollbars --user-data-dir="$$(mktemp -d)" --window-size=900,1440 \
+	    --screenshot=docs/gallery/viewer.png "file://$(CURDIR)/demo-output/posterior/report.html" 2>/dev/null; \
+	else echo "notice: no chromium; docs/gallery/viewer.png not remade"; fi
 	bin/scorpio data preview --file ../shared/data/galaxies/hst_cosmos_f814w_147246.fits --out docs/gallery/real/hst_cosmos_galaxy.png
 	bin/scorpio data preview --file ../shared/data/trails/satellite_trail_saao.fits --stretch zscale --out docs/gallery/real/satellite_trail.png
 	bin/scorpio data preview --file ../shared/data/soss/niriss_soss_wasp39_medframe.npy --out docs/gallery/real/soss_trace.png

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs Scorpio's system dependencies with apt-get when any is missing.
+# `tools/deps.sh --browser` installs Debian's chromium and chromium-driver instead, for the report browser tests.
 # libopenblas0-openmp rather than -pthread: the pthread build's own thread pool fights
 # libtorch's OpenMP threads (15-40% slower, see ENGINE-NOTES.md); either replaces the slow
 # reference BLAS that Debian's libtorch otherwise links.
 set -euo pipefail
-PACKAGES=(libtorch-dev libopenblas0-openmp libcfitsio-dev cmake g++ make)
+# fonts-dejavu-core: the font of every figure (titles, colour-bar ticks).
+PACKAGES=(libtorch-dev libopenblas0-openmp libcfitsio-dev cmake g++ make fonts-dejavu-core)
+if [ "${1:-}" = "--browser" ]; then
+  PACKAGES=(chromium chromium-driver)
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,7 +7,7 @@ using Scorpio.Tests;
 
 namespace Scorpio.Astro.Tests;
 
-/// <summary>PNG validity (decoded independently), stretches, colour maps, SVG plots and previews of real data.</summary>
+/// <summary>PNG validity (decoded independently), stretches, colour maps, figures, SVG plots and previews of real data.</summary>
 public class ImagingTests
 {
     [Fact]
@@ -96,22 +96,29 @@ public class ImagingTests
     }
 
     [Fact]
-    public void Grid_DrawsTilesAndBitmapLabels()
+    public void Grid_DrawsReadableStampsWithTitlesAndColourBars()
     {
         var path = Path.Combine(TestPaths.TempDir("grid"), "grid.png");
         var white = new ImageData(Enumerable.Repeat(1f, 20 * 30).ToArray(), 20, 30);
-        var ramp = new ImageData(Enumerable.Range(0, 20 * 30).Select(i => (float)(i % 30)).ToArray(), 20, 30);
-        Preview.SaveGrid(path, new[] { ramp, white, ramp }, Stretch.Linear(0, 1), new[] { "A", "B", "C1" }, columns: 2);
-        var d = PngDecoder.Decode(File.ReadAllBytes(path));
-        // 2 columns of 30 px + 3 paddings of 4 = 72 wide; 2 rows of (20 + label 7*2+8 = 22) + 3*4 = 96 high.
-        Assert.Equal((72, 96), (d.Width, d.Height));
-        // The label strip of tile 0 (x 4..34, y 4..26) holds black ink from the 5x7 'A' glyph:
-        // 'A' has 18 inked font pixels (3+2+2+5+2+2+2 per row), each drawn as a 2x2 block = 72 black pixels.
-        int black = 0;
-        for (int y = 4; y < 26; y++)
-            for (int x = 4; x < 34; x++)
-                if (d.Samples[(y * d.Width + x) * 3] == 0) black++;
-        Assert.Equal(72, black);
+        var ramp = new ImageData(Enumerable.Range(0, 20 * 30).Select(i => (float)(i % 30) / 29).ToArray(), 20, 30);
+        Preview.SaveGrid(path, new[] { ramp, white, ramp }, Stretch.Linear(0, 1), new[] { "A", "B", "C1" }, columns: 2, unit: "flux");
+        using var d = SkiaSharp.SKBitmap.Decode(path); // Skia writes filtered RGBA PNGs; the encoder itself is Skia's
+        // A 30-px-wide stamp is enlarged by ceil(160/30) = 6 to 180x120; cells are 180 wide with 10-px gaps: 10 + 2 * 190 = 390.
+        // Each row: pad 10 + title 24 + image 120 + colour bar (gap 6 + bar 12 + tick 4 + labels 14 + caption 16) = 206; 2 rows + 10.
+        Assert.Equal((390, 422), (d.Width, d.Height));
+        int Grey(int x, int y) => d.GetPixel(x, y).Red;
+        // The ramp's stamp (x 10..190, y 34..154) keeps whole pixels: each 6x6 block is one grey level (nearest neighbour),
+        // and the ramp rises left to right: column c of the image is grey round(255 c / 29).
+        for (int c = 0; c < 30; c++)
+            for (int dx = 0; dx < 6; dx++)
+                Assert.Equal((int)Math.Round(255.0 * c / 29), Grey(10 + 6 * c + dx, 34 + 60));
+        // The title strip above it holds ink from a real font (antialiased: many grey levels, some near-black).
+        var title = Enumerable.Range(10, 180).SelectMany(x => Enumerable.Range(10, 24).Select(y => Grey(x, y))).ToList();
+        Assert.Contains(title, v => v < 80);
+        Assert.True(title.Distinct().Count() > 5, "antialiased text has intermediate grey levels");
+        // The colour bar (y 160..172) runs from black to white across the cell.
+        int barY = 34 + 120 + 6 + 6;
+        Assert.True(Grey(12, barY) < 20 && Grey(187, barY) > 235, $"bar ends {Grey(12, barY)} .. {Grey(187, barY)}");
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class CalibrationExperiment : IExperiment
                 ["sampling_seconds_total"] = seconds,
             };
         }
-        CurvePlot.SaveUnitSquare(Path.Combine(ctx.FigureDir, "tarp.png"), curves.Concat(rawCurves).ToList());
+        Scorpio.Astro.DataTools.AtomicFile.WriteAllText(Path.Combine(ctx.FigureDir, "tarp.svg"), TarpFigure(curves.Concat(rawCurves).ToList()));
 
         // One example: truth, observation, and each posterior's median and standard deviation.
         var tiles = new List<ImageData> { new(truthVectors[0], side, side), StampMath.Replicate(obs[0], Pool) };
@@ -116,7 +116,7 @@ public sealed class CalibrationExperiment : IExperiment
             ["simulations"] = sims, ["samples_per_posterior"] = n, ["tarp_bins"] = bins,
             ["psf_fwhm_model_px"] = PsfFwhm, ["pool"] = Pool, ["sigma"] = Sigma, ["truth_noise"] = TrainingNoise,
             ["posteriors"] = results,
-            ["figures"] = new JsonArray("tarp.png", "example.png"),
+            ["figures"] = new JsonArray("tarp.svg", "example.png"),
         };
     }
 
@@ -151,7 +151,7 @@ public sealed class CalibrationExperiment : IExperiment
             "ATC (sbi's check_tarp: the sum of ECP - alpha over the upper half of the levels) < 0 means over-confident or biased, > 0 under-confident. " +
             $"With {r["samples_per_posterior"]} samples per posterior the 95% interval is estimated from the extreme samples, which by itself biases its coverage a few percent low.");
         sb.AppendLine();
-        sb.AppendLine($"![tarp]({figureLink}/tarp.png) ![example]({figureLink}/example.png)");
+        sb.AppendLine($"![tarp]({figureLink}/tarp.svg) ![example]({figureLink}/example.png)");
         sb.AppendLine();
         bool raw = p["score_em"]!.AsObject().ContainsKey("tarp_raw_ecp");
         sb.AppendLine("Left: TARP expected coverage against credibility level alpha (both 0 to 1; dashed grey: the diagonal; " +
@@ -174,6 +174,10 @@ public sealed class CalibrationExperiment : IExperiment
         sb.AppendLine("**Scale-down.** None of the papers reports a calibration test; TARP's authors use thousands of simulations. Here a few tens of 32x32 simulations with a small CPU-trained prior.");
         return sb.ToString();
     }
+
+    /// <summary>The TARP figure (SVG): one curve per (label, alpha, ECP), red, blue, green, purple in order, and the dashed grey diagonal.</summary>
+    public static string TarpFigure(IReadOnlyList<(string Label, double[] Alpha, double[] Ecp)> curves) =>
+        Scorpio.Metrics.Reporting.ReportPlots.Tarp(curves.Select(c => (c.Label, (IReadOnlyList<double>)c.Alpha, (IReadOnlyList<double>)c.Ecp)).ToList());
 
     /// <summary>ECP already at 0.9 or more at the first non-zero credibility level: the test has collapsed.</summary>
     private static bool Degenerate(JsonNode e)

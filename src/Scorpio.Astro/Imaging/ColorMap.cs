@@ -12,6 +12,9 @@ public sealed class ColorMap
     /// <summary>Name used in figure captions.</summary>
     public string Name { get; }
 
+    /// <summary>The anchor colours (0-1 each), evenly spaced over [0, 1]: what a browser-side viewer interpolates between.</summary>
+    public IReadOnlyList<(float R, float G, float B)> Anchors => _anchors;
+
     /// <summary>Colour for NaN pixels (default mid-grey, so masked areas are visible on every map).</summary>
     public (float R, float G, float B) NanColor { get; init; } = (0.5f, 0.5f, 0.5f);
 

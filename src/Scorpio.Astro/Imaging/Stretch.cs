@@ -93,6 +93,14 @@ public sealed class Stretch
         return o;
     }
 
+    /// <summary>A short name for colour-bar captions and viewers: linear, asinh, log, zscale or symmetric (percentile limits are linear).</summary>
+    public string Name => Kind switch
+    {
+        StretchKind.Percentile => "linear",
+        StretchKind.Symmetric => "symmetric linear",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+
     public override string ToString() => Kind switch
     {
         StretchKind.Linear => $"linear({Min?.ToString() ?? "min"}, {Max?.ToString() ?? "max"})",

@@ -5,7 +5,7 @@ using Scorpio.Astro.DataTools;
 namespace Scorpio.Astro.Imaging;
 
 /// <summary>
-/// Self-contained SVG figures (no plotting package): line plots with several series, a legend, ticked and
+/// Self-contained SVG figures (vector: text stays text, drawn in the reader's font): line plots with several series, a legend, ticked and
 /// labelled axes (linear or log), and overlaid step histograms. Used for loss curves, power spectra,
 /// residual distributions and calibration plots in reports.
 /// </summary>
@@ -36,7 +36,8 @@ public static class SvgPlot
         if (all.Count == 0) throw new UserInputException("line plot: no finite points to draw" + (o.LogX || o.LogY ? " (log axes drop values <= 0)" : ""));
         var xa = new Axis(all.Min(p => p.X), all.Max(p => p.X), o.LogX, Left, o.Width - Right);
         var ya = new Axis(all.Min(p => p.Y), all.Max(p => p.Y), o.LogY, o.Height - Bottom, Top);
-        var sb = Begin(o, xa, ya);
+        var entries = series.Select((s, k) => (s.Name, s.Color ?? Palette[k % Palette.Length])).ToList();
+        var sb = Begin(o, xa, ya, entries);
         for (int k = 0; k < series.Count; k++)
         {
             string color = series[k].Color ?? Palette[k % Palette.Length];
@@ -51,7 +52,7 @@ public static class SvgPlot
             }
             sb.Append($"<path class=\"series\" data-name=\"{Esc(series[k].Name)}\" d=\"{d.ToString().Trim()}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.6\"{(series[k].Dashed ? " stroke-dasharray=\"6,4\"" : "")}/>\n");
         }
-        Legend(sb, o, series.Select((s, k) => (s.Name, s.Color ?? Palette[k % Palette.Length])).ToList());
+        Legend(sb, o, entries);
         return sb.Append("</svg>\n").ToString();
     }
 
@@ -81,7 +82,8 @@ public static class SvgPlot
         double ymin = o.LogY ? counts.SelectMany(c => c).Where(v => v > 0).DefaultIfEmpty(1).Min() / 2 : 0;
         var xa = new Axis(lo, hi, o.LogX, Left, o.Width - Right);
         var ya = new Axis(ymin, ymax * (o.LogY ? 1.5 : 1.05), o.LogY, o.Height - Bottom, Top, padFraction: 0);
-        var sb = Begin(o with { YLabel = o.YLabel ?? (density ? "density" : "count") }, xa, ya);
+        var entries = data.Select((d, k) => (d.Name, Palette[k % Palette.Length])).ToList();
+        var sb = Begin(o with { YLabel = o.YLabel ?? (density ? "density" : "count") }, xa, ya, entries);
         for (int k = 0; k < data.Count; k++)
         {
             string color = Palette[k % Palette.Length];
@@ -92,17 +94,24 @@ public static class SvgPlot
             d.Append($" L{F(xa.Map(edges[bins]))},{F(Y(0))}");
             sb.Append($"<path class=\"series\" data-name=\"{Esc(data[k].Name)}\" d=\"{d}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.4\"/>\n");
         }
-        Legend(sb, o, data.Select((d, k) => (d.Name, Palette[k % Palette.Length])).ToList());
+        Legend(sb, o, entries);
         return sb.Append("</svg>\n").ToString();
     }
 
     private static bool Usable(double v, bool log) => double.IsFinite(v) && (!log || v > 0);
 
-    private static StringBuilder Begin(PlotOptions o, Axis xa, Axis ya)
+    // A legend too wide for a corner of the axes goes under the figure, which grows by this height.
+    private static double LegendBelowHeight(PlotOptions o, IReadOnlyList<(string Name, string Color)> entries) =>
+        LegendWidth(entries) > 0.55 * (o.Width - Left - Right) ? entries.Count * 16 + 12 : 0;
+
+    private static double LegendWidth(IReadOnlyList<(string Name, string Color)> entries) => entries.Max(e => e.Name.Length) * 7 + 34;
+
+    private static StringBuilder Begin(PlotOptions o, Axis xa, Axis ya, IReadOnlyList<(string Name, string Color)> legend)
     {
         var sb = new StringBuilder();
-        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{o.Width}\" height=\"{o.Height}\" viewBox=\"0 0 {o.Width} {o.Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        sb.Append($"<rect width=\"{o.Width}\" height=\"{o.Height}\" fill=\"white\"/>\n");
+        double below = LegendBelowHeight(o, legend), height = o.Height + below, width = below > 0 ? Math.Max(o.Width, LegendWidth(legend) + 16) : o.Width;
+        sb.Append($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{F(width)}\" height=\"{F(height)}\" viewBox=\"0 0 {F(width)} {F(height)}\" font-family=\"sans-serif\" font-size=\"12\">\n");
+        sb.Append($"<rect width=\"{F(width)}\" height=\"{F(height)}\" fill=\"white\"/>\n");
         double x0 = Left, x1 = o.Width - Right, y0 = o.Height - Bottom, y1 = Top;
         sb.Append($"<rect x=\"{F(x0)}\" y=\"{F(y1)}\" width=\"{F(x1 - x0)}\" height=\"{F(y0 - y1)}\" fill=\"none\" stroke=\"black\"/>\n");
         foreach (var (v, label) in xa.Ticks())
@@ -127,8 +136,9 @@ public static class SvgPlot
 
     private static void Legend(StringBuilder sb, PlotOptions o, IReadOnlyList<(string Name, string Color)> entries)
     {
-        double x = o.Width - Right - 10, y = Top + 16;
-        double w = entries.Max(e => e.Name.Length) * 7 + 34;
+        double w = LegendWidth(entries);
+        bool below = LegendBelowHeight(o, entries) > 0;
+        double x = below ? 8 + w : o.Width - Right - 10, y = below ? o.Height + 14 : Top + 16;
         sb.Append($"<g class=\"legend\"><rect x=\"{F(x - w)}\" y=\"{F(y - 12)}\" width=\"{F(w)}\" height=\"{F(entries.Count * 16 + 6)}\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#999\"/>\n");
         for (int i = 0; i < entries.Count; i++, y += 16)
         {
@@ -166,29 +176,9 @@ public static class SvgPlot
 
         public IEnumerable<(double Value, string Label)> Ticks()
         {
-            if (_log && _hi - _lo >= 1)
-            {
-                int step = Math.Max(1, (int)Math.Ceiling((_hi - _lo) / 8));
-                // Short ranges (under 3 decades) also get 2 and 5 per decade, so there are enough labels to read values.
-                double[] mantissas = _hi - _lo < 3 ? new[] { 1.0, 2.0, 5.0 } : new[] { 1.0 };
-                for (int e = (int)Math.Floor(_lo); e <= Math.Floor(_hi); e += step)
-                    foreach (var m in mantissas)
-                    {
-                        double v = m * Math.Pow(10, e), lv = Math.Log10(v);
-                        if (lv < _lo - 1e-9 || lv > _hi + 1e-9) continue;
-                        yield return (v, e is >= -3 and <= 4 ? v.ToString("0.###", CultureInfo.InvariantCulture) : $"{m}e{e}");
-                    }
-                yield break;
-            }
+            if (_log && _hi - _lo >= 1) return NiceTicks.Log(_lo, _hi);
             double lo = _log ? Math.Pow(10, _lo) : _lo, hi = _log ? Math.Pow(10, _hi) : _hi;
-            double raw = (hi - lo) / 5, mag = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-            double stepV = (raw / mag) switch { < 1.5 => 1, < 3.5 => 2, < 7.5 => 5, _ => 10 } * mag;
-            for (double v = Math.Ceiling(lo / stepV) * stepV; v <= hi + stepV * 1e-9; v += stepV)
-            {
-                double t = Math.Abs(v) < stepV * 1e-9 ? 0 : v;
-                if (_log && t <= 0) continue;
-                yield return (t, t.ToString(Math.Abs(t) >= 1e5 || (Math.Abs(t) < 1e-3 && t != 0) ? "0.##E0" : "0.####", CultureInfo.InvariantCulture));
-            }
+            return NiceTicks.Linear(lo, hi).Where(t => !_log || t.Value > 0);
         }
     }
 }

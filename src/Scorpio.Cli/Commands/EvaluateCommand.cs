@@ -38,7 +38,7 @@ internal static class EvaluateCommand
         var detect = new Option<double>("--detect-sigma") { Description = "Object detection threshold in robust sigmas above the median.", DefaultValueFactory = _ => 3.0 };
         var minArea = new Option<int>("--detect-min-area") { Description = "Minimum object area in px.", DefaultValueFactory = _ => 5 };
 
-        var cmd = new Command("evaluate", "Compare generated with real images: Synthetic Galaxy Distance, Frechet distance/KID (morphology and random-conv features, not Inception), PQMass, pixel and object statistics, nearest neighbours; each beside a real-vs-real baseline.");
+        var cmd = new Command("evaluate", "Compare generated with real images: Synthetic Galaxy Distance, Frechet distance/KID (morphology and random-conv features), FD-ResNet18 (ImageNet ResNet18 features; not FID, which is Inception-v3), PQMass, pixel and object statistics, nearest neighbours; each beside a real-vs-real baseline.");
         foreach (var o in new Option[] { real, generated, output, metrics, aperture, corner, zeroPoint, pixelScale, size, sizeBand, bands, refs, tess, perms, neighbours, rows, detect, minArea })
             cmd.Options.Add(o);
         cmd.SetAction(p =>

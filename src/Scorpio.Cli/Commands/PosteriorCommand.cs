@@ -43,7 +43,7 @@ internal static class PosteriorCommand
         var priorN = new Option<int>("--prior-samples") { Description = "Prior samples for the variance-ratio map (0 = skip).", DefaultValueFactory = _ => 16 };
         var batch = new Option<int?>("--batch") { Description = "Samples drawn at once (memory); the samples do not depend on it (sample k draws from generators seeded by --seed and k)." };
         var aperture = new Option<double>("--aperture") { Description = "Radius (prior pixels) of the central aperture for the mean variance ratio.", DefaultValueFactory = _ => 30 };
-        var output = new Option<string>("--out") { Description = "Output folder: samples, mean, median, std, p16/p84/p15/p85, residual, variance_ratio (FITS), summary.json, preview.png.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder: samples, mean, median, std, p16/p84/p15/p85, residual, variance_ratio (FITS), summary.json, preview.png, figure.png and report.html (the products with colour bars and an interactive viewer).", Required = true };
         var cmd = new Command("posterior", "Posterior samples for y = A x + noise: A from --scale, --shift/--warp, --psf, --pool, --mask (or several exposures from --problem FILE); " +
             "Gaussian (convolved) or learned SLIC likelihood; score method or DPS.")
         {
@@ -72,7 +72,11 @@ internal static class PosteriorCommand
                 Seed = CliContext.Seed(pr), ApertureRadius = pr.GetValue(aperture), Device = device, OutDir = pr.GetValue(output)!,
             };
             var result = PosteriorPipeline.Run(request, m => Console.Error.WriteLine(m));
-            Console.WriteLine($"wrote {result.Files.Count} files to {result.OutDir}");
+            var first = spec.Exposures[0];
+            var observation = first.ObservationPath is { } op && File.Exists(op) ? Scorpio.Astro.Fits.FitsFile.Read(op) : null;
+            string report = Scorpio.Metrics.Reporting.PosteriorReport.Write(result.OutDir, observation,
+                description: spec.Exposures.Count > 1 ? $"{spec.Exposures.Count} exposures inferred jointly; the first is shown." : null);
+            Console.WriteLine($"wrote {result.Files.Count + 2} files to {result.OutDir} (open {report} in a browser)");
             return 0;
         });
         return cmd;

@@ -8,7 +8,7 @@ namespace Scorpio.Cli.Demo;
 /// `scorpio demo`: Scorpio's main job end to end, run as the very `scorpio` commands a user
 /// would type (recorded in the report): simulate galaxies, train (or continue) a prior, generate,
 /// observe a held-out galaxy through a PSF with pooling and noise, sample its posterior, inpaint a
-/// satellite trail, run the classical baselines, and write demo-output/index.html.
+/// satellite trail, run the classical baselines, evaluate, and write demo-output/index.html.
 /// </summary>
 internal sealed class DemoRunner(DemoSettings settings, string outDir, long seed, TextWriter log)
 {
@@ -40,6 +40,8 @@ internal sealed class DemoRunner(DemoSettings settings, string outDir, long seed
         Step("Generate galaxies from the prior", "EDM's Heun sampler on the Karras grid.",
             "sample", "--model", P("runs/prior"), "--n", settings.GeneratedImages.ToString(), "--sampler", "edm-heun",
             "--steps", "25", "--out", P("generated.fits"), "--png", P("figures/generated.png"), "--seed", seed.ToString());
+        Step("Evaluate the generated galaxies against the training set", "Distances between generated and real images, each beside a real-vs-real baseline.",
+            "evaluate", "--real", P("data/train.fits"), "--generated", P("generated.fits"), "--out", P("eval"), "--seed", seed.ToString());
 
         // Inverse problem 1: a ground-based view of held-out galaxy 0: PSF blur, 2x2 pooling, noise.
         var heldout = FitsFile.Read(P("data/heldout.fits"));

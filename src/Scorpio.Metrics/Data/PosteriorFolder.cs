@@ -12,6 +12,8 @@ public sealed class PosteriorFolder
 {
     /// <summary>Folder name, used as the run's label.</summary>
     public required string Name { get; init; }
+    /// <summary>The folder read (empty for a posterior built in memory).</summary>
+    public string Dir { get; init; } = "";
     /// <summary>The posterior draws.</summary>
     public required PosteriorSamples Samples { get; init; }
     /// <summary>Per-pixel posterior mean.</summary>
@@ -44,6 +46,7 @@ public sealed class PosteriorFolder
         return new PosteriorFolder
         {
             Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dir))),
+            Dir = dir,
             Samples = samples,
             Mean = Summary("mean", samples.Mean),
             Median = Summary("median", () => Quantile(samples, 0.5)),

@@ -7,7 +7,7 @@ namespace Scorpio.Metrics.Evaluation;
 public sealed record GeneratedEvaluationOptions
 {
     /// <summary>Every metric group, in report order.</summary>
-    public static readonly string[] AllMetrics = { "sgd", "morphology", "conv", "pqmass", "pixels", "objects", "nn" };
+    public static readonly string[] AllMetrics = { "sgd", "morphology", "conv", "resnet", "pqmass", "pixels", "objects", "nn" };
 
     /// <summary>Metric groups to run (subset of <see cref="AllMetrics"/>).</summary>
     public IReadOnlyList<string> Metrics { get; init; } = AllMetrics;

@@ -10,7 +10,7 @@ namespace Scorpio.Metrics.Evaluation;
 /// <summary>
 /// Compares a generated image set with a real one and writes metrics.json and a self-contained
 /// report.html: Synthetic Galaxy Distance, Frechet distance/KID on morphology and on random-conv
-/// features, PQMass, pixel histograms, object statistics and nearest neighbours. Every number is
+/// features, FD-ResNet18 (ImageNet ResNet18 features), PQMass, pixel histograms, object statistics and nearest neighbours. Every number is
 /// reported beside the same metric between two disjoint halves of the real set (the galaxy
 /// paper's baseline), so "small" has a scale.
 /// </summary>
@@ -35,7 +35,7 @@ public static class GeneratedSetEvaluator
 
         var sections = new (string Key, Action<EvaluationContext> Run)[]
         {
-            ("sgd", SgdSection.Run), ("morphology", MorphologySection.Run), ("conv", ConvFeatureSection.Run),
+            ("sgd", SgdSection.Run), ("morphology", MorphologySection.Run), ("conv", ConvFeatureSection.Run), ("resnet", ResNetSection.Run),
             ("pqmass", PqMassSection.Run), ("pixels", PixelSection.Run), ("objects", ObjectSection.Run), ("nn", NeighbourSection.Run),
         };
         var skipped = new JsonObject();
@@ -64,13 +64,23 @@ public static class GeneratedSetEvaluator
 
     private static void Montage(EvaluationContext ctx)
     {
-        int n = Math.Min(8, Math.Min(Data.StackShape.Of(ctx.RealA).Count, Data.StackShape.Of(ctx.Generated).Count));
-        var tiles = new List<ImageData>();
-        var labels = new List<string>();
-        for (int i = 0; i < n; i++) { tiles.Add(NeighbourSection.Tile(ctx.RealA, i)); labels.Add("real"); }
-        for (int i = 0; i < n; i++) { tiles.Add(NeighbourSection.Tile(ctx.Generated, i)); labels.Add("generated"); }
-        string png = Path.Combine(ctx.FigureDir, "examples.png");
-        Preview.SaveGrid(png, tiles, Stretch.Asinh(), labels, columns: n);
-        ctx.Report.Png(File.ReadAllBytes(png), "examples", "Top row: real images (half A); bottom row: generated images (asinh stretch, each tile scaled on its own).");
+        int n = Math.Min(6, Math.Min(Data.StackShape.Of(ctx.RealA).Count, Data.StackShape.Of(ctx.Generated).Count));
+        var real = Enumerable.Range(0, n).Select(i => NeighbourSection.Tile(ctx.RealA, i)).ToList();
+        var generated = Enumerable.Range(0, n).Select(i => NeighbourSection.Tile(ctx.Generated, i)).ToList();
+        // One stretch for every tile, from the real tiles pooled, so brightness compares between real and generated.
+        var stretch = Stretch.Asinh();
+        var limits = stretch.Limits(real.SelectMany(t => t.Data).ToArray());
+        ImagePanel Panel(string title, ImageData im) => new(title, im) { Stretch = stretch, Limits = limits, Unit = "data units" };
+        var rows = new[]
+        {
+            new PanelRow(real.Select((t, i) => Panel($"real {i}", t)).ToList()),
+            new PanelRow(generated.Select((t, i) => Panel($"generated {i}", t)).ToList()),
+        };
+        ctx.Report.Figure(rows, "examples", "Top row: real images (half A); bottom row: generated images; one asinh stretch for all, from the real tiles.",
+            Path.Combine(ctx.FigureDir, "examples.png"));
+        var viewer = new ImageViewer("real and generated images");
+        for (int i = 0; i < n; i++) viewer.Add($"real {i}", real[i], unit: "data units");
+        for (int i = 0; i < n; i++) viewer.Add($"generated {i}", generated[i], unit: "data units", sample: true);
+        ctx.Report.Viewer(viewer);
     }
 }

@@ -28,8 +28,9 @@ public static class PosteriorEvaluator
         var report = new HtmlReport("Scorpio posterior evaluation");
         var json = new JsonObject { ["tool"] = "scorpio evaluate-posterior", ["seed"] = options.Seed };
         var runJson = new JsonArray();
-        var coverageCurves = new List<PlotSeries>();
+        var coverageCurves = new List<(string Name, IReadOnlyList<double> Fractions)>();
         var rows = new List<string[]>();
+        var zScores = new List<(string Name, IReadOnlyList<double> Values)>();
 
         for (int k = 0; k < runs.Count; k++)
         {
@@ -44,6 +45,7 @@ public static class PosteriorEvaluator
             var (psnrMed, ssimMed) = Quality(t, run.Median, run.Samples.ImageShape, range);
             var cov = CredibleIntervalCoverage.Compute(run.Samples, truth, options.Levels);
             double zRms = Math.Sqrt(t.Select((v, i) => run.Std[i] > 0 ? Math.Pow((v - run.Mean[i]) / run.Std[i], 2) : 0).Average());
+            zScores.Add((run.Name, t.Select((v, i) => run.Std[i] > 0 ? (v - run.Mean[i]) / run.Std[i] : double.NaN).ToArray()));
             var entry = new JsonObject
             {
                 ["name"] = run.Name, ["samples"] = run.Samples.Count,
@@ -80,7 +82,7 @@ public static class PosteriorEvaluator
             runJson.Add(entry);
             rows.Add(new[] { run.Name, Format(psnrMean), Format(ssimMean), Format(psnrMed), obsPsnr, obsSsim, chi2Text,
                 Format(zRms), string.Join(" / ", cov.Select(Format)), prior != null ? Format((double)entry["variance_ratio"]!["value"]!) : "n/a" });
-            coverageCurves.Add(new PlotSeries(run.Name, options.Levels, cov));
+            coverageCurves.Add((run.Name, cov));
             if (k < 4) Figures(report, figures, run, truth, k);
         }
         json["runs"] = runJson;
@@ -88,8 +90,8 @@ public static class PosteriorEvaluator
         report.Heading("Posterior vs truth");
         report.Paragraph($"PSNR = 10 log10(L^2/MSE), SSIM with an 11-px Gaussian window (sigma 1.5), L = truth max - min unless given. The observation's own PSNR/SSIM is the do-nothing baseline. Residual chi^2/dof = mean((y - mean)^2 / sigma^2), identity forward model. truth z rms = rms of (truth - mean)/std (1 when the posterior width matches its error). Coverage: fraction of truth pixels inside the per-pixel central credible interval at levels {string.Join(", ", options.Levels.Select(Format))}.", "note");
         report.Table(new[] { "posterior", "PSNR mean [dB]", "SSIM mean", "PSNR median [dB]", "PSNR observation [dB]", "SSIM observation", "residual chi2/dof", "truth z rms", "coverage", "variance ratio" }, rows);
-        coverageCurves.Add(new PlotSeries("calibrated", new[] { 0.0, 1.0 }, new[] { 0.0, 1.0 }) { Color = "#000000", Dashed = true });
-        report.Svg(SvgPlot.LineSvg(coverageCurves, new PlotOptions { Title = "per-pixel credible-interval coverage", XLabel = "credible level", YLabel = "fraction of truth pixels inside", Width = 520, Height = 340 }));
+        report.Svg(ReportPlots.Coverage(options.Levels, coverageCurves));
+        report.Svg(ReportPlots.Histograms("z = (truth - mean) / std, all pixels", "z", zScores, ReportPlots.StandardNormal, "N(0, 1): calibrated"));
 
         if (runs.Count >= 2)
         {
@@ -104,11 +106,7 @@ public static class PosteriorEvaluator
             };
             report.Heading("TARP expected coverage");
             report.Paragraph($"{runs.Count} posteriors. ATC = {Format(tarp.Atc)}, mean |ECP - alpha| = {Format(tarp.MeanAbsDeviation)}, KS p-value of f ~ U(0,1) = {Format(tarp.KsPValue)}. A calibrated posterior follows the diagonal; with few simulations the curve is noisy (binomial error ~ sqrt(alpha(1-alpha)/{runs.Count})).", "note");
-            report.Svg(SvgPlot.LineSvg(new[]
-            {
-                new PlotSeries("TARP ECP", tarp.Alpha, tarp.Ecp),
-                new PlotSeries("calibrated", new[] { 0.0, 1.0 }, new[] { 0.0, 1.0 }) { Color = "#000000", Dashed = true },
-            }, new PlotOptions { Title = "TARP", XLabel = "credibility level alpha", YLabel = "expected coverage", Width = 420, Height = 380 }));
+            report.Svg(ReportPlots.Tarp(new (string, IReadOnlyList<double>, IReadOnlyList<double>)[] { ("TARP ECP", tarp.Alpha, tarp.Ecp) }));
         }
         else
         {
@@ -133,23 +131,11 @@ public static class PosteriorEvaluator
 
     private static void Figures(HtmlReport report, string dir, PosteriorFolder run, ImageData truth, int k)
     {
-        int h = run.Samples.ImageShape[^2], w = run.Samples.ImageShape[^1];
-        ImageData Plane0(IReadOnlyList<double> v) => new(v.Take(h * w).Select(x => (float)x).ToArray(), h, w);
-        var t = new ImageData(truth.Data[..(h * w)], h, w);
-        var tiles = new List<ImageData> { t };
-        var labels = new List<string> { "truth" };
-        if (run.Observation is { } obs && obs.Length >= h * w) { tiles.Add(new ImageData(obs.Data[..(h * w)], h, w)); labels.Add("observation"); }
-        tiles.Add(Plane0(run.Mean)); labels.Add("posterior mean");
-        tiles.Add(Plane0(run.Median)); labels.Add("posterior median");
-        string png = Path.Combine(dir, $"posterior_{k}.png");
-        Preview.SaveGrid(png, tiles, Stretch.Asinh(), labels, columns: tiles.Count, sharedLimits: true);
-        report.Png(File.ReadAllBytes(png), $"posterior {run.Name}", $"{run.Name}: band 0, asinh stretch, all panels on the truth's limits.");
-        var resid = new ImageData(Enumerable.Range(0, h * w).Select(i => (float)(run.Mean[i] - truth.Data[i])).ToArray(), h, w);
-        string png2 = Path.Combine(dir, $"posterior_{k}_residual.png");
-        Preview.SaveGrid(png2, new[] { resid }, Stretch.Symmetric(), new[] { "mean - truth" }, columns: 1, cmap: ColorMap.Diverging);
-        string png3 = Path.Combine(dir, $"posterior_{k}_std.png");
-        Preview.SaveGrid(png3, new[] { Plane0(run.Std) }, Stretch.Percentile(), new[] { "posterior std" }, columns: 1, cmap: ColorMap.Viridis);
-        report.Png(File.ReadAllBytes(png2), "residual", "Posterior mean minus truth (symmetric diverging scale).");
-        report.Png(File.ReadAllBytes(png3), "std", "Posterior standard deviation per pixel.");
+        var images = PosteriorDisplay.FromFolder(run.Dir, run, truth);
+        report.Heading($"{run.Name}", 3);
+        report.Figure(PosteriorDisplay.Grid(images), $"posterior {run.Name}",
+            $"{run.Name}, band 0. Top: truth, observation and posterior median on the truth's asinh stretch. Bottom: posterior std, z = (truth - mean)/std on +-3 sigma" +
+            (images.Residual is null ? "." : ", and the residual y - A(median) on the observed grid."), Path.Combine(dir, $"posterior_{k}.png"));
+        report.Viewer(PosteriorDisplay.Viewer(images, $"{run.Name}: viewer"));
     }
 }

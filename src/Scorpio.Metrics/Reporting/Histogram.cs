@@ -51,14 +51,7 @@ internal static class Histogram
     }
 
     /// <summary>An SVG of overlaid density histograms of real A, real B and generated values.</summary>
-    public static string Overlay(string title, string xLabel, IReadOnlyList<double> realA, IReadOnlyList<double> realB, IReadOnlyList<double> generated, bool logY = false)
-    {
-        var (edges, d) = Shared(new[] { realA, realB, generated });
-        return SvgPlot.LineSvg(new[]
-        {
-            Step("real (half A)", edges, d[0], RealA, logY),
-            Step("real (half B)", edges, d[1], RealB, logY),
-            Step("generated", edges, d[2], Generated, logY),
-        }, new PlotOptions { Title = title, XLabel = xLabel, YLabel = "density", LogY = logY, Width = 520, Height = 340 });
-    }
+    public static string Overlay(string title, string xLabel, IReadOnlyList<double> realA, IReadOnlyList<double> realB, IReadOnlyList<double> generated, bool logY = false) =>
+        ReportPlots.Histograms(title, xLabel, new (string, IReadOnlyList<double>)[] { ("real (half A)", realA), ("real (half B)", realB), ("generated", generated) },
+            logY: logY, colours: new[] { RealA, RealB, Generated });
 }

@@ -2,17 +2,20 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Scorpio.Astro.DataTools;
+using Scorpio.Astro.Imaging;
 
 namespace Scorpio.Metrics.Reporting;
 
 /// <summary>
-/// Builds a self-contained HTML report: headings, paragraphs, tables, inline SVG figures and PNG
-/// figures embedded as data: URIs, so the file opens in a browser with no network and no side files.
+/// Builds a self-contained HTML report: headings, paragraphs, tables, inline SVG figures, PNG figures embedded as
+/// data: URIs (image panels with colour bars from <see cref="PanelFigure"/>) and interactive <see cref="ImageViewer"/>s
+/// whose script and data are inline, so the file opens in a browser from file:// with no network and no side files.
 /// </summary>
 public sealed class HtmlReport
 {
     private readonly StringBuilder _body = new();
     private readonly string _title;
+    private bool _hasViewer;
 
     /// <summary>Starts a report titled <paramref name="title"/>.</summary>
     public HtmlReport(string title) { _title = title; }
@@ -66,14 +69,49 @@ public sealed class HtmlReport
         return this;
     }
 
+    /// <summary>
+    /// Adds a figure of image panels (<see cref="PanelFigure"/>: readable stamps, titles, colour bars) embedded as PNG;
+    /// with <paramref name="savePath"/> the PNG is also written there (for galleries and papers).
+    /// </summary>
+    public HtmlReport Figure(IReadOnlyList<PanelRow> rows, string alt, string? caption = null, string? savePath = null)
+    {
+        var png = PanelFigure.Png(rows);
+        if (savePath != null) AtomicFile.WriteAllBytes(savePath, png);
+        return Png(png, alt, caption);
+    }
+
+    /// <summary>Adds an interactive image viewer (its script and style are inlined once per report).</summary>
+    public HtmlReport Viewer(ImageViewer viewer)
+    {
+        _body.Append(viewer.Html());
+        _hasViewer = true;
+        return this;
+    }
+
+    /// <summary>Adds preformatted text (commands, logs).</summary>
+    public HtmlReport Code(string text)
+    {
+        _body.Append("<pre>").Append(Esc(text)).Append("</pre>\n");
+        return this;
+    }
+
+    /// <summary>Adds trusted HTML markup as is (links, emphasis); never pass text from a file or the user here.</summary>
+    public HtmlReport Raw(string html)
+    {
+        _body.Append(html).Append('\n');
+        return this;
+    }
+
     /// <summary>The complete HTML document.</summary>
     public string Render() =>
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>" + Esc(_title) + "</title><style>" +
-        "body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}" +
+        "body{font-family:sans-serif;max-width:1300px;margin:2em auto;padding:0 1em;color:#222}" +
         "table{border-collapse:collapse;margin:0.8em 0}th,td{border:1px solid #bbb;padding:3px 8px;text-align:right}" +
         "th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}figure{display:inline-block;margin:0.5em}" +
-        "img{max-width:100%;image-rendering:pixelated}figcaption{font-size:0.85em;color:#555;max-width:520px}.note{color:#555;font-size:0.9em}" +
-        "</style></head><body>\n<h1>" + Esc(_title) + "</h1>\n" + _body + "</body></html>\n";
+        "img{max-width:100%;image-rendering:pixelated}figcaption{font-size:0.85em;color:#555;max-width:720px}.note{color:#555;font-size:0.9em}" +
+        "pre{background:#f4f4f4;padding:8px;overflow-x:auto;white-space:pre-wrap}" + (_hasViewer ? ImageViewer.Css : "") +
+        "</style></head><body>\n<h1>" + Esc(_title) + "</h1>\n" + _body +
+        (_hasViewer ? "<script>\n" + ImageViewer.Script + "</script>\n" : "") + "</body></html>\n";
 
     /// <summary>Writes the document to <paramref name="path"/> atomically.</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, Render());

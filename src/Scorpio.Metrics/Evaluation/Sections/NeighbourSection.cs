@@ -68,20 +68,14 @@ internal static class NeighbourSection
             Enumerable.Range(0, rows).Select(q => (IReadOnlyList<string>)new[] { $"gen {q}", string.Join(", ", nn[q].Index.Zip(nn[q].Distance, (i, d) => $"{i}: {Format(d)}")) }));
     }
 
-    // One image as (H, W) or (3, H, W) for the preview grid (other band counts show band 0),
-    // enlarged by pixel repetition to at least ~128 px so small stamps and their labels are legible.
+    // One image as (H, W) or (3, H, W) for figures and viewers (other band counts show band 0), at its own pixel size:
+    // PanelFigure enlarges small stamps by whole pixels.
     internal static ImageData Tile(ImageData stack, int index)
     {
         var s = StackShape.Of(stack);
-        int f = Math.Max(1, 128 / Math.Max(s.Height, s.Width));
-        int bands = s.Bands == 3 ? 3 : 1, h = s.Height * f, w = s.Width * f;
-        var data = new float[bands * h * w];
-        for (int b = 0; b < bands; b++)
-        {
-            var plane = s.PlaneOf(stack, index, b);
-            for (int y = 0; y < h; y++)
-                for (int x = 0; x < w; x++) data[(b * h + y) * w + x] = plane[y / f, x / f];
-        }
-        return bands == 3 ? new ImageData(data, 3, h, w) : new ImageData(data, h, w);
+        int bands = s.Bands == 3 ? 3 : 1;
+        var data = new float[bands * s.PlaneSize];
+        for (int b = 0; b < bands; b++) s.PlaneOf(stack, index, b).Span.CopyTo(data.AsSpan(b * s.PlaneSize));
+        return bands == 3 ? new ImageData(data, 3, s.Height, s.Width) : new ImageData(data, s.Height, s.Width);
     }
 }
