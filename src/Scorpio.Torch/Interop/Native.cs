@@ -45,6 +45,7 @@ internal static unsafe class Native
     [DllImport(Lib)] public static extern IntPtr st_find_op([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string overload);
     [DllImport(Lib)] public static extern IntPtr st_op_schema(IntPtr op);
     [DllImport(Lib)] public static extern int st_call(IntPtr op, NativeArg* args, int nargs, NativeArg* outs, int maxOuts);
+    [DllImport(Lib)] public static extern int st_take_results(NativeArg* outs, int count);
     [DllImport(Lib)] public static extern int st_set_requires_grad(IntPtr t, int flag);
     [DllImport(Lib)] public static extern int st_is_leaf(IntPtr t);
     [DllImport(Lib)] public static extern IntPtr st_grad(IntPtr t);
