@@ -24,6 +24,7 @@ internal static unsafe class Native
         candidates.Add(Path.Combine(AppContext.BaseDirectory, "libscorpio_torch.so"));
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             candidates.Add(Path.Combine(dir.FullName, "native", "build", "libscorpio_torch.so"));
+        OpenMpWaitPolicy.ApplyDefault();
         foreach (var c in candidates)
             if (File.Exists(c) && NativeLibrary.TryLoad(c, out var h)) return h;
         throw new DllNotFoundException(
