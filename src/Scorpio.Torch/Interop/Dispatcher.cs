@@ -21,7 +21,9 @@ internal static unsafe class Dispatcher
             throw new TorchException($"{op.Name}: expected a tensor result");
         }
         for (int k = 1; k < n; k++) if (outs[k].Tag == ArgTag.Tensor) Native.st_free(outs[k].P);
-        return new Tensor(outs[0].P);
+        var result = new Tensor(outs[0].P);
+        if (FlopCounter.Active) FlopCounter.Record(op, args, result);
+        return result;
     }
 
     public static Tensor[] CallTensors(OpHandle op, params ReadOnlySpan<Arg> args)
