@@ -288,10 +288,37 @@ void push_result(const c10::IValue& v, st_arg* outs, int32_t max_outs, int32_t& 
   }
 }
 
+// Number of result slots push_result fills for `v` (tensor lists and tuples flatten, one slot per element).
+int64_t count_results(const c10::IValue& v) {
+  if (v.isTensorList()) return static_cast<int64_t>(v.toTensorList().size());
+  if (v.isIntList()) return static_cast<int64_t>(v.toIntList().size());
+  if (v.isTuple()) {
+    int64_t n = 0;
+    for (const auto& e : v.toTupleRef().elements()) n += count_results(e);
+    return n;
+  }
+  return 1;
+}
+
+// Results of the last call that did not fit the caller's buffer (taken by st_take_results).
+thread_local std::vector<st_arg> g_pending;
+
+void drop_pending() {
+  for (auto& r : g_pending)
+    if (r.tag == ST_TENSOR && r.p) {
+      g_live_tensors.fetch_sub(1, std::memory_order_relaxed);
+      delete static_cast<at::Tensor*>(r.p);
+    }
+  g_pending.clear();
+}
+
 }  // namespace
 
 // Calls `op` with `nargs` positional arguments (missing trailing ones take their
 // schema defaults) and writes its results to `outs`; returns the result count or -1.
+// When the op returns more than `max_outs` values (a foreach op over hundreds of
+// parameters), nothing is written: the results wait for st_take_results and the
+// count is returned, so the caller can allocate a buffer of that size.
 ST_API int32_t st_call(void* op, const st_arg* args, int32_t nargs, st_arg* outs, int32_t max_outs) {
   return guarded<int32_t>(-1, [&]() -> int32_t {
     auto& handle = *static_cast<c10::OperatorHandle*>(op);
@@ -308,14 +335,36 @@ ST_API int32_t st_call(void* op, const st_arg* args, int32_t nargs, st_arg* outs
     }
     schema.checkAndNormalizeInputs(stack);
     handle.callBoxed(&stack);
+    int64_t total = 0;
+    for (const auto& v : stack) total += count_results(v);
+    if (total > INT32_MAX) throw std::runtime_error("op returned more than 2^31 values");
+    st_arg* dst = outs;
+    int32_t capacity = max_outs;
+    if (total > max_outs) {
+      drop_pending();  // results a failed caller never took
+      g_pending.assign(static_cast<size_t>(total), st_arg{});
+      dst = g_pending.data();
+      capacity = static_cast<int32_t>(total);
+    }
     int32_t n = 0;
     for (const auto& v : stack) {
       // A value computed from a tensor comes back to the host: a scalar result, or a CPU tensor from a device input.
       if (tensor_input && (v.isScalar() || v.isDouble() || v.isBool() || (v.isInt() && is_value_op(schema)))) count_host_read();
       else if (device_input && v.isTensor() && v.toTensor().defined() && v.toTensor().device().is_cpu()) count_host_read();
-      push_result(v, outs, max_outs, n);
+      push_result(v, dst, capacity, n);
     }
     return n;
+  });
+}
+
+// Moves the results kept by the last st_call on this thread (count = its return value) into `outs`.
+ST_API int32_t st_take_results(st_arg* outs, int32_t count) {
+  return guarded<int32_t>(-1, [&]() -> int32_t {
+    if (static_cast<size_t>(count) != g_pending.size())
+      throw std::runtime_error("st_take_results: " + std::to_string(count) + " slots for " + std::to_string(g_pending.size()) + " pending results");
+    if (count > 0) std::memcpy(outs, g_pending.data(), sizeof(st_arg) * static_cast<size_t>(count));
+    g_pending.clear();
+    return count;
   });
 }
 

@@ -10,7 +10,7 @@ namespace Scorpio.Bench.Train;
 /// </summary>
 internal sealed class PythonWorker : IDisposable
 {
-    private readonly Process _process;
+    private readonly LineProcess _process;
 
     public string TorchVersion { get; }
     /// <summary>Largest difference between the "same" and "usual" op formulations on a float64 probe.</summary>
@@ -19,15 +19,10 @@ internal sealed class PythonWorker : IDisposable
     /// <param name="environment">Extra environment variables for the child (e.g. GLIBC_TUNABLES).</param>
     public PythonWorker(string python, string script, int threads, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var psi = new ProcessStartInfo(python, [script, "--serve", "--threads", threads.ToString()])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
+        var psi = new ProcessStartInfo(python, [script, "--serve", "--threads", threads.ToString()]);
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        _process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {python}");
-        var hello = Read();
+        _process = new LineProcess("train_bench.py", psi);
+        var hello = _process.Read();
         TorchVersion = hello["torch_version"]?.GetValue<string>() ?? "?";
         OpsMaxDifference = hello["ops_max_difference"]?.GetValue<double>() ?? double.NaN;
     }
@@ -53,32 +48,7 @@ internal sealed class PythonWorker : IDisposable
         return wall.Zip(cpu).ToList();
     }
 
-    private JsonObject Send(JsonObject msg)
-    {
-        _process.StandardInput.WriteLine(msg.ToJsonString());
-        _process.StandardInput.Flush();
-        return Read();
-    }
+    private JsonObject Send(JsonObject msg) => _process.Send(msg);
 
-    private JsonObject Read()
-    {
-        var line = _process.StandardOutput.ReadLine()
-            ?? throw new InvalidOperationException($"train_bench.py exited (code {(_process.HasExited ? _process.ExitCode : -1)})");
-        return JsonNode.Parse(line)!.AsObject();
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.StandardInput.WriteLine("{\"cmd\": \"quit\"}");
-                _process.StandardInput.Close();
-                if (!_process.WaitForExit(10_000)) _process.Kill();
-            }
-        }
-        catch (IOException) { }
-        _process.Dispose();
-    }
+    public void Dispose() => _process.Dispose();
 }

@@ -19,6 +19,8 @@ public static partial class torch
     public static string Version => Marshal.PtrToStringUTF8(Native.st_torch_version()) ?? "?";
     /// <summary>The shared library that provides BLAS (sgemm_) in this process.</summary>
     public static string BlasLibrary => Marshal.PtrToStringUTF8(Native.st_blas_library()) ?? "?";
+    /// <summary>How OpenMP threads wait between parallel regions in this process (see OpenMpWaitPolicy), e.g. "OMP_WAIT_POLICY=PASSIVE (Scorpio's default)".</summary>
+    public static string OpenMpWaitPolicy => Interop.OpenMpWaitPolicy.Describe();
     /// <summary>libtorch's build configuration and parallel settings.</summary>
     public static string BuildConfig => Marshal.PtrToStringUTF8(Native.st_build_config()) ?? "";
     public static bool CudaIsAvailable => Native.st_cuda_is_available() == 1;

@@ -87,4 +87,24 @@ public class ScheduleAndClipTests
         using var gb = m.B.Grad!;
         Assert.Equal(4f, gb.ToArray<float>()[0]);
     }
+
+    [Fact]
+    public void OnDeviceClippingGivesTheSameGradientsWithoutReading()
+    {
+        using var m = new Two();
+        m.A.Tensor.Grad = torch.FromArray(new float[] { 3, 0 });
+        m.B.Tensor.Grad = torch.FromArray(new float[] { 4 });
+        long reads = torch.HostReads;
+        using var norm = GradClip.ClipGradNormOnDevice(m.Parameters(), 1.0);
+        Assert.Equal(reads, torch.HostReads);
+        // Norm 5 as above; gradients scaled by 1/(5 + 1e-6) to (0.6, 0), (0.8); as the reading version gives.
+        Assert.Equal(5.0, norm.ToDouble(), 1e-6);
+        using var ga = m.A.Grad!; using var gb = m.B.Grad!;
+        Assert.Equal(0.6, ga.ToDoubleArray()[0], 1e-6);
+        Assert.Equal(0.8, gb.ToDoubleArray()[0], 1e-6);
+        // Below the threshold the gradients are multiplied by exactly 1.
+        using var again = GradClip.ClipGradNormOnDevice(m.Parameters(), 10.0);
+        using var gb2 = m.B.Grad!;
+        Assert.Equal(gb.ToArray<float>(), gb2.ToArray<float>());
+    }
 }

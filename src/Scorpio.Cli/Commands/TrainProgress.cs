@@ -42,7 +42,7 @@ internal static class TrainProgress
         public void Progress(TrainingProgress p)
         {
             task.Value = p.Step;
-            task.Description = $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:G4}  {p.ImagesPerSecond:F1} img/s";
+            task.Description = $"step {p.Step}/{p.TotalSteps}  loss {(double.IsNaN(p.Loss) ? "-" : p.Loss.ToString("G4"))}  {p.ImagesPerSecond:F1} img/s";
         }
 
         public void Note(string message) => console.MarkupLineInterpolated($"[grey]{message}[/]");

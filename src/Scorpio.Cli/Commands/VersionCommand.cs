@@ -32,7 +32,7 @@ internal static class VersionCommand
         {
             o.WriteLine($"libtorch {torch.Version}");
             o.WriteLine($"BLAS     {torch.BlasLibrary}");
-            o.WriteLine($"threads  {torch.NumThreads} (of {Environment.ProcessorCount} cores)");
+            o.WriteLine($"threads  {torch.NumThreads} (of {Environment.ProcessorCount} cores), {torch.OpenMpWaitPolicy}");
             int cuda = torch.CudaIsAvailable ? torch.CudaDeviceCount : 0;
             o.WriteLine(cuda > 0 ? $"CUDA     available, {cuda} device(s)" : "CUDA     not available");
             string device;

@@ -14,13 +14,16 @@ internal static unsafe class Dispatcher
     {
         NativeArg* outs = stackalloc NativeArg[MaxOutputs];
         int n = Call(op, args, outs);
+        if (n > MaxOutputs) { FreeOutputs(TakeResults(n)); throw new TorchException($"{op.Name}: expected one tensor result, got {n} values"); }
         if (n < 1 || outs[0].Tag != ArgTag.Tensor)
         {
             FreeOutputs(outs, n);
             throw new TorchException($"{op.Name}: expected a tensor result");
         }
         for (int k = 1; k < n; k++) if (outs[k].Tag == ArgTag.Tensor) Native.st_free(outs[k].P);
-        return new Tensor(outs[0].P);
+        var result = new Tensor(outs[0].P);
+        if (FlopCounter.Active) FlopCounter.Record(op, args, result);
+        return result;
     }
 
     public static Tensor[] CallTensors(OpHandle op, params ReadOnlySpan<Arg> args)
@@ -29,6 +32,12 @@ internal static unsafe class Dispatcher
         var outs = t_listOutputs ??= new NativeArg[256];
         int n;
         fixed (NativeArg* po = outs) n = Call(op, args, po, outs.Length);
+        if (n > outs.Length)
+        {
+            // A list longer than the buffer (a foreach op over a large network's parameters): grow it for next time.
+            outs = t_listOutputs = new NativeArg[Math.Max(n, 2 * outs.Length)];
+            fixed (NativeArg* po = outs) Native.Check(Native.st_take_results(po, n), op.Name);
+        }
         var result = new Tensor[n];
         for (int k = 0; k < n; k++)
             result[k] = outs[k].Tag == ArgTag.Tensor ? new Tensor(outs[k].P) : null!;
@@ -39,6 +48,7 @@ internal static unsafe class Dispatcher
     {
         NativeArg* outs = stackalloc NativeArg[MaxOutputs];
         int n = Call(op, args, outs);
+        if (n > MaxOutputs) { FreeOutputs(TakeResults(n)); throw new TorchException($"{op.Name}: expected one scalar result, got {n} values"); }
         if (n < 1) throw new TorchException($"{op.Name}: no result");
         var r = outs[0];
         FreeOutputs(outs, n);
@@ -55,7 +65,21 @@ internal static unsafe class Dispatcher
     {
         NativeArg* outs = stackalloc NativeArg[MaxOutputs];
         int n = Call(op, args, outs);
-        FreeOutputs(outs, n);
+        if (n > MaxOutputs) FreeOutputs(TakeResults(n));
+        else FreeOutputs(outs, n);
+    }
+
+    /// <summary>The results the shim kept because they did not fit the caller's buffer (st_call returned their count).</summary>
+    private static NativeArg[] TakeResults(int n)
+    {
+        var all = new NativeArg[n];
+        fixed (NativeArg* p = all) Native.Check(Native.st_take_results(p, n), "st_take_results");
+        return all;
+    }
+
+    private static void FreeOutputs(NativeArg[] outs)
+    {
+        fixed (NativeArg* p = outs) FreeOutputs(p, outs.Length);
     }
 
     private static void FreeOutputs(NativeArg* outs, int n)

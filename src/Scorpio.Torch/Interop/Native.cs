@@ -24,6 +24,7 @@ internal static unsafe class Native
         candidates.Add(Path.Combine(AppContext.BaseDirectory, "libscorpio_torch.so"));
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
             candidates.Add(Path.Combine(dir.FullName, "native", "build", "libscorpio_torch.so"));
+        OpenMpWaitPolicy.ApplyDefault();
         foreach (var c in candidates)
             if (File.Exists(c) && NativeLibrary.TryLoad(c, out var h)) return h;
         throw new DllNotFoundException(
@@ -45,6 +46,7 @@ internal static unsafe class Native
     [DllImport(Lib)] public static extern IntPtr st_find_op([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string overload);
     [DllImport(Lib)] public static extern IntPtr st_op_schema(IntPtr op);
     [DllImport(Lib)] public static extern int st_call(IntPtr op, NativeArg* args, int nargs, NativeArg* outs, int maxOuts);
+    [DllImport(Lib)] public static extern int st_take_results(NativeArg* outs, int count);
     [DllImport(Lib)] public static extern int st_set_requires_grad(IntPtr t, int flag);
     [DllImport(Lib)] public static extern int st_is_leaf(IntPtr t);
     [DllImport(Lib)] public static extern IntPtr st_grad(IntPtr t);

@@ -3,6 +3,7 @@ using Scorpio.Data;
 using Scorpio.Diffusion;
 using Scorpio.Networks;
 using Scorpio.Torch;
+using Scorpio.Torch.NN;
 using Scorpio.Training;
 
 namespace Scorpio.Models;
@@ -59,7 +60,11 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
         {
             using var rng = new Generator((ulong)config.Seed);
             ScoreModel model;
-            try { model = Create(config, device, rng); }
+            try
+            {
+                // Every weight is overwritten by the file's: skip the random draws.
+                using (Init.Skipped()) model = Create(config, device, rng);
+            }
             catch (ArgumentException e)
             {
                 // A hand-edited config.json can describe a network that cannot be built.

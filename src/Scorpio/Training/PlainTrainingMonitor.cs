@@ -26,7 +26,7 @@ public sealed class PlainTrainingMonitor(TextWriter writer, TimeSpan? interval =
 
     /// <summary>One progress line.</summary>
     public static string Format(TrainingProgress p) => string.Create(CultureInfo.InvariantCulture,
-        $"step {p.Step}/{p.TotalSteps}  loss {p.Loss:G5}  lr {p.LearningRate:0.0e+00}  {p.ImagesPerSecond:F1} img/s  ETA {FormatSpan(p.Eta)}");
+        $"step {p.Step}/{p.TotalSteps}  loss {(double.IsNaN(p.Loss) ? "-" : p.Loss.ToString("G5", CultureInfo.InvariantCulture))}  lr {p.LearningRate:0.0e+00}  {p.ImagesPerSecond:F1} img/s  ETA {FormatSpan(p.Eta)}");
 
     public static string FormatSpan(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}:{t:mm\\:ss}" : t.ToString(@"mm\:ss");
 

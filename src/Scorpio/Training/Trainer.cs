@@ -128,12 +128,15 @@ public static class Trainer
 
         var schedule = LrSchedule.Constant(t.Lr, t.Warmup);
         var sampler = new BatchSampler(data.Size(0), t.Batch, config.Seed);
-        var parameters = model.Network.Parameters().ToArray();
+        var stepper = new TrainingStep(model, loss, optimizer, ema, t.GradClip);
         int size = config.Network.ImageSize;
+        int readEvery = Math.Max(1, o.LossReadEvery);
         using var log = LossLog.Open(folder.LossLogPath, o.Resume ? step : null);
         double lastLoss = double.NaN, smoothLoss = 0, smoothWeight = 0, speed = 0;
         long lastSaved = step;
         var session = Stopwatch.StartNew();
+        // Steps whose loss and gradient norm are still on the device (read together, once every readEvery steps).
+        var pending = new List<(long Step, Tensor Loss, Tensor Norm, double Lr, double Rate, double Seconds)>();
 
         void Save()
         {
@@ -149,62 +152,93 @@ public static class Trainer
             return r;
         }
 
-        while (step < t.Steps)
+        // One host read for every pending step; logs them. Returns the first non-finite step's description, or null.
+        string? ReadPending()
         {
-            var stepClock = Stopwatch.StartNew();
-            double lr = schedule.At(step);
-            optimizer.LearningRate = lr;
-            double value, gradNorm = 0;
+            if (pending.Count == 0) return null;
+            double[] values;
             using (torch.NewDisposeScope())
             {
-                var idx = torch.FromArray(sampler.Indices(step)).To(data.Device);
-                var batch = data.IndexSelect(0, idx);
-                var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng);
-                var l = loss.Compute(model, augmented, noiseRng);
-                value = l.ToDouble();
-                if (double.IsFinite(value))
+                var losses = torch.Stack(pending.Select(p => p.Loss.To(DType.Float64)).ToArray());
+                var norms = torch.Stack(pending.Select(p => p.Norm.To(losses.Device)).ToArray());
+                values = torch.Cat([losses, norms]).ToArray<double>();
+            }
+            string? failure = null;
+            for (int k = 0; k < pending.Count && failure is null; k++)
+            {
+                var p = pending[k];
+                double value = values[k], norm = values[pending.Count + k];
+                if (!double.IsFinite(value) || !double.IsFinite(norm))
                 {
-                    optimizer.ZeroGrad();
-                    l.Backward();
-                    if (t.GradClip > 0) gradNorm = GradClip.ClipGradNorm(parameters, t.GradClip);
+                    string what = double.IsFinite(value) ? $"the gradient norm is {norm}" : $"the loss is {value}";
+                    string last = double.IsNaN(lastLoss) ? "no finite loss yet" : $"last finite loss {lastLoss:G5} at step {p.Step - 1}";
+                    failure = $"training stopped at step {p.Step}: {what} ({last})";
+                    step = p.Step - 1;
+                    break;
+                }
+                lastLoss = value;
+                smoothLoss = 0.95 * smoothLoss + 0.05 * value;
+                smoothWeight = 0.95 * smoothWeight + 0.05;
+                log.Append(p.Step, value, p.Lr, p.Rate, p.Seconds);
+            }
+            foreach (var p in pending) { p.Loss.Dispose(); p.Norm.Dispose(); }
+            pending.Clear();
+            return failure;
+        }
+
+        try
+        {
+            while (step < t.Steps)
+            {
+                var stepClock = Stopwatch.StartNew();
+                double lr = schedule.At(step);
+                optimizer.LearningRate = lr;
+                Tensor stepLoss, stepNorm;
+                using (torch.NewDisposeScope())
+                {
+                    var idx = torch.FromArray(sampler.Indices(step)).To(data.Device);
+                    var batch = data.IndexSelect(0, idx);
+                    var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng);
+                    var (l, n) = stepper.Run(augmented, noiseRng);
+                    stepLoss = l.DetachFromDisposeScope();
+                    stepNorm = n.DetachFromDisposeScope();
+                }
+                step++;
+                double seconds = stepClock.Elapsed.TotalSeconds;
+                double rate = t.Batch / Math.Max(seconds, 1e-9);
+                speed = speed == 0 ? rate : 0.9 * speed + 0.1 * rate;
+                pending.Add((step, stepLoss, stepNorm, lr, rate, priorSeconds + session.Elapsed.TotalSeconds));
+
+                bool save = step % t.CheckpointEvery == 0 || step == t.Steps;
+                bool timeUp = step < t.Steps && o.MaxTime is TimeSpan max && clock.Elapsed >= max;
+                bool cancelled = step < t.Steps && cancel.IsCancellationRequested;
+                if (save || timeUp || cancelled || pending.Count >= readEvery)
+                {
+                    if (ReadPending() is string failure)
+                        return Finish(TrainingOutcome.Diverged,
+                            $"{failure}. Nothing was saved after step {lastSaved}; " +
+                            $"{(lastSaved > 0 ? folder.CheckpointPath + " still holds that state" : "no checkpoint was written")}. " +
+                            $"Try a lower learning rate (now {t.Lr:G3}), a longer warm-up or gradient clipping, and check the data for extreme values.");
+                }
+                var eta = TimeSpan.FromSeconds((t.Steps - step) * t.Batch / Math.Max(speed, 1e-9));
+                monitor?.Progress(new TrainingProgress(step, t.Steps, smoothWeight > 0 ? smoothLoss / smoothWeight : double.NaN, lr, speed, clock.Elapsed, eta));
+
+                if (save) Save();
+                if (timeUp)
+                {
+                    Save();
+                    return Finish(TrainingOutcome.TimeLimit, $"stopped at the time limit ({o.MaxTime!.Value.TotalMinutes:G4} min) after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
+                }
+                if (cancelled)
+                {
+                    Save();
+                    return Finish(TrainingOutcome.Cancelled, $"interrupted after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
                 }
             }
-            if (!double.IsFinite(value) || !double.IsFinite(gradNorm))
-            {
-                optimizer.ZeroGrad();
-                string what = double.IsFinite(value) ? $"the gradient norm is {gradNorm}" : $"the loss is {value}";
-                string last = double.IsNaN(lastLoss) ? "no finite loss yet" : $"last finite loss {lastLoss:G5} at step {step}";
-                return Finish(TrainingOutcome.Diverged,
-                    $"training stopped at step {step + 1}: {what} ({last}). Nothing was saved after step {lastSaved}; " +
-                    $"{(lastSaved > 0 ? folder.CheckpointPath + " still holds that state" : "no checkpoint was written")}. " +
-                    $"Try a lower learning rate (now {t.Lr:G3}), a longer warm-up or gradient clipping, and check the data for extreme values.");
-            }
-            optimizer.Step();
-            ema.Update();
-            optimizer.ZeroGrad();
-            step++;
-            lastLoss = value;
-
-            double seconds = stepClock.Elapsed.TotalSeconds;
-            double rate = t.Batch / Math.Max(seconds, 1e-9);
-            speed = speed == 0 ? rate : 0.9 * speed + 0.1 * rate;
-            smoothLoss = 0.95 * smoothLoss + 0.05 * value;
-            smoothWeight = 0.95 * smoothWeight + 0.05;
-            log.Append(step, value, lr, rate, priorSeconds + session.Elapsed.TotalSeconds);
-            var eta = TimeSpan.FromSeconds((t.Steps - step) * t.Batch / Math.Max(speed, 1e-9));
-            monitor?.Progress(new TrainingProgress(step, t.Steps, smoothLoss / smoothWeight, lr, speed, clock.Elapsed, eta));
-
-            if (step % t.CheckpointEvery == 0 || step == t.Steps) Save();
-            if (step < t.Steps && o.MaxTime is TimeSpan max && clock.Elapsed >= max)
-            {
-                Save();
-                return Finish(TrainingOutcome.TimeLimit, $"stopped at the time limit ({max.TotalMinutes:G4} min) after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
-            }
-            if (step < t.Steps && cancel.IsCancellationRequested)
-            {
-                Save();
-                return Finish(TrainingOutcome.Cancelled, $"interrupted after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
-            }
+        }
+        finally
+        {
+            foreach (var p in pending) { p.Loss.Dispose(); p.Norm.Dispose(); }
         }
         return Finish(TrainingOutcome.Completed, string.Create(CultureInfo.InvariantCulture,
             $"trained {step} steps in {folder.Path}: final loss {lastLoss:G5} (smoothed {smoothLoss / Math.Max(smoothWeight, 1e-12):G5}); model.safetensors holds the EMA weights"));

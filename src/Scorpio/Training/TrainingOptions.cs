@@ -34,4 +34,10 @@ public sealed record TrainingOptions
     public ITrainingLoss? Loss { get; init; }
     /// <summary>Progress and messages; null = silent.</summary>
     public ITrainingMonitor? Monitor { get; init; }
+    /// <summary>
+    /// Steps between host reads of the losses (and gradient norms): the steps in between run without waiting for the
+    /// device. Losses are also read before every checkpoint, at the time limit and at the end, so a non-finite loss is
+    /// never saved; loss.csv still gets one line per step.
+    /// </summary>
+    public int LossReadEvery { get; init; } = 10;
 }

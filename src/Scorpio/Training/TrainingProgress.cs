@@ -3,7 +3,7 @@ namespace Scorpio.Training;
 /// <summary>A snapshot of a running training, reported after every step.</summary>
 /// <param name="Step">Steps completed.</param>
 /// <param name="TotalSteps">Steps requested in total.</param>
-/// <param name="Loss">Training loss, smoothed over roughly the last 50 steps.</param>
+/// <param name="Loss">Training loss, smoothed over roughly the last 50 steps, as of the last host read (losses are read every few steps, TrainingOptions.LossReadEvery); NaN before the first read.</param>
 /// <param name="LearningRate">Learning rate of the last step.</param>
 /// <param name="ImagesPerSecond">Throughput, smoothed.</param>
 /// <param name="Elapsed">Wall time of this call so far.</param>
