@@ -4,7 +4,7 @@
 # libtorch's OpenMP threads (15-40% slower, see ENGINE-NOTES.md); either replaces the slow
 # reference BLAS that Debian's libtorch otherwise links.
 set -euo pipefail
-PACKAGES=(libtorch-dev libopenblas0-openmp libcfitsio-dev cmake g++ make)
+PACKAGES=(libtorch-dev libgloo-dev libopenblas0-openmp libcfitsio-dev cmake g++ make)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
