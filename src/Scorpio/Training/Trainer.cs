@@ -17,6 +17,12 @@ namespace Scorpio.Training;
 /// 12 is bit-identical to a 12-step run (same seed, device and thread count). Dropout draws from
 /// libtorch's global generator, seeded at start but not checkpointed: with dropout > 0 resumed runs
 /// are statistically, not bitwise, equivalent (the default dropout is 0).
+/// <para>Data-parallel (<see cref="TrainingOptions.Parallel"/>): every rank draws the batch indices, augmentation and
+/// noise of the whole global batch from the same generators and computes its block of rows (<see cref="BatchShard"/>);
+/// one allreduce per step sums the gradients (and the loss shares, and the ranks' stop votes), so every rank takes the
+/// same optimiser step and a run on W ranks follows the single-process run of the same batch size up to float32 rounding
+/// of the sums. Rank 0 writes config.json, the checkpoints, model.safetensors and loss.csv; every rank resumes from the
+/// same checkpoint, whatever the number of ranks that wrote it.</para>
 /// </summary>
 public static class Trainer
 {
@@ -25,7 +31,8 @@ public static class Trainer
     {
         var clock = Stopwatch.StartNew();
         var folder = new RunFolder(options.OutDir);
-        var monitor = options.Monitor;
+        bool main = options.Parallel?.IsMain ?? true;
+        var monitor = main ? options.Monitor : null;
         var (config, data, ownsData) = options.Resume ? PrepareResume(options, folder) : PrepareNew(options, folder);
         try
         {
@@ -41,7 +48,7 @@ public static class Trainer
                 config = config with { Training = config.Training with { Loss = kind.DefaultLoss } };
             }
             else config = config with { Training = config.Training with { Loss = options.Loss?.Name ?? config.Training.Loss } };
-            folder.WriteConfig(config);
+            if (main) folder.WriteConfig(config);
             return Loop(options, folder, config, normalised, clock, cancel);
         }
         finally
@@ -52,7 +59,8 @@ public static class Trainer
 
     private static (RunConfig, TrainingDataset, bool) PrepareNew(TrainingOptions o, RunFolder folder)
     {
-        if (File.Exists(folder.ConfigPath))
+        // Rank 0 alone checks the folder (the others would see the config.json it is writing).
+        if (o.Parallel is not { IsMain: false } && File.Exists(folder.ConfigPath))
             throw new UserInputException($"{folder.Path} already holds a training run (config.json); add --resume to continue it, or choose another --out");
         var config = o.Config with { ScorpioVersion = RunConfig.CurrentVersion };
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
@@ -99,7 +107,9 @@ public static class Trainer
     private static TrainingResult Loop(TrainingOptions o, RunFolder folder, RunConfig config, Tensor data, Stopwatch clock, CancellationToken cancel)
     {
         var t = config.Training;
-        var monitor = o.Monitor;
+        var dp = o.Parallel;
+        bool main = dp?.IsMain ?? true;
+        var monitor = main ? o.Monitor : null;
         ulong seed = unchecked((ulong)config.Seed);
         torch.ManualSeed(seed);
         using var initRng = new Generator(seed);
@@ -116,6 +126,18 @@ public static class Trainer
         long step = 0;
         double priorSeconds = 0;
         if (o.Resume) (step, priorSeconds) = Checkpoints.Restore(folder, model, optimizer, ema, dataRng, noiseRng);
+        BatchShard? shard = null;
+        if (dp is not null)
+        {
+            if (t.Batch < dp.WorldSize)
+                throw new InvalidSettingException("batch", $"is the global batch, split over the {dp.WorldSize} processes: it must be at least {dp.WorldSize} (got {t.Batch})");
+            shard = BatchShard.Of(t.Batch, dp.Rank, dp.WorldSize);
+            dp.Agree(step, "the step to start from");
+            dp.Agree(data.Size(0), "the number of training samples");
+            dp.Agree(ConfigHash(config), "the run configuration (config.json)");
+            // Rank 0's weights rule (as DistributedDataParallel does); the optimiser and EMA states come from the same checkpoint.
+            dp.BroadcastFromMain(model.Network.StateDict().Values);
+        }
         if (step >= t.Steps)
         {
             var done = new TrainingResult(TrainingOutcome.AlreadyDone, step, double.NaN,
@@ -125,21 +147,25 @@ public static class Trainer
         }
         monitor?.Started(config, step, folder.Path);
         monitor?.Note($"{model.Network.ParameterCount:N0} parameters, {data.Size(0)} training samples, loss {loss.Name}, device {o.Device}");
+        if (dp is not null)
+            monitor?.Note($"data-parallel: {dp.WorldSize} processes ({dp.Backend}), global batch {t.Batch} ({shard!.Value.Count}-{(t.Batch + dp.WorldSize - 1) / dp.WorldSize} per process), " +
+                $"gradients summed in {(dp.BucketBytes > 0 ? $"buckets of {dp.BucketBytes / 1e6:G3} MB" : "one flat bucket")}; rank 0 writes {folder.Path}");
 
         var schedule = LrSchedule.Constant(t.Lr, t.Warmup);
         var sampler = new BatchSampler(data.Size(0), t.Batch, config.Seed);
         var parameters = model.Network.Parameters().ToArray();
         int size = config.Network.ImageSize;
-        using var log = LossLog.Open(folder.LossLogPath, o.Resume ? step : null);
+        using var log = main ? LossLog.Open(folder.LossLogPath, o.Resume ? step : null) : null;
         double lastLoss = double.NaN, smoothLoss = 0, smoothWeight = 0, speed = 0;
         long lastSaved = step;
         var session = Stopwatch.StartNew();
 
         void Save()
         {
-            log.Flush();
-            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss);
             lastSaved = step;
+            if (!main) return;
+            log!.Flush();
+            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss);
         }
 
         TrainingResult Finish(TrainingOutcome outcome, string message)
@@ -155,19 +181,32 @@ public static class Trainer
             double lr = schedule.At(step);
             optimizer.LearningRate = lr;
             double value, gradNorm = 0;
+            bool timeUp = o.MaxTime is TimeSpan limit && clock.Elapsed >= limit, cancelled = cancel.IsCancellationRequested;
             using (torch.NewDisposeScope())
             {
-                var idx = torch.FromArray(sampler.Indices(step)).To(data.Device);
-                var batch = data.IndexSelect(0, idx);
-                var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng);
-                var l = loss.Compute(model, augmented, noiseRng);
-                value = l.ToDouble();
-                if (double.IsFinite(value))
+                var indices = sampler.Indices(step);
+                if (shard is { } sh) indices = indices[sh.Offset..(sh.Offset + sh.Count)];
+                var batch = data.IndexSelect(0, torch.FromArray(indices).To(data.Device));
+                var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng, shard);
+                var l = loss.Compute(model, augmented, new BatchDraws(noiseRng, shard));
+                if (dp is null)
                 {
+                    value = l.ToDouble();
+                    if (double.IsFinite(value))
+                    {
+                        optimizer.ZeroGrad();
+                        l.Backward();
+                    }
+                }
+                else
+                {
+                    // Every rank backpropagates (a non-finite share makes the summed loss non-finite everywhere, and all stop together).
                     optimizer.ZeroGrad();
                     l.Backward();
-                    if (t.GradClip > 0) gradNorm = GradClip.ClipGradNorm(parameters, t.GradClip);
+                    var (sum, votes) = dp.Reduce(parameters, l, timeUp ? 1 : 0, cancelled ? 1 : 0);
+                    (value, timeUp, cancelled) = (sum, votes[0] > 0, votes[1] > 0);
                 }
+                if (double.IsFinite(value) && t.GradClip > 0) gradNorm = GradClip.ClipGradNorm(parameters, t.GradClip);
             }
             if (!double.IsFinite(value) || !double.IsFinite(gradNorm))
             {
@@ -190,17 +229,19 @@ public static class Trainer
             speed = speed == 0 ? rate : 0.9 * speed + 0.1 * rate;
             smoothLoss = 0.95 * smoothLoss + 0.05 * value;
             smoothWeight = 0.95 * smoothWeight + 0.05;
-            log.Append(step, value, lr, rate, priorSeconds + session.Elapsed.TotalSeconds);
+            log?.Append(step, value, lr, rate, priorSeconds + session.Elapsed.TotalSeconds);
             var eta = TimeSpan.FromSeconds((t.Steps - step) * t.Batch / Math.Max(speed, 1e-9));
             monitor?.Progress(new TrainingProgress(step, t.Steps, smoothLoss / smoothWeight, lr, speed, clock.Elapsed, eta));
 
             if (step % t.CheckpointEvery == 0 || step == t.Steps) Save();
-            if (step < t.Steps && o.MaxTime is TimeSpan max && clock.Elapsed >= max)
+            // Decided before the step (in data-parallel runs by every rank's vote in its allreduce), so all ranks stop at the same step.
+            if (step < t.Steps && dp is null) (timeUp, cancelled) = (o.MaxTime is TimeSpan max && clock.Elapsed >= max, cancel.IsCancellationRequested);
+            if (step < t.Steps && timeUp)
             {
                 Save();
-                return Finish(TrainingOutcome.TimeLimit, $"stopped at the time limit ({max.TotalMinutes:G4} min) after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
+                return Finish(TrainingOutcome.TimeLimit, $"stopped at the time limit ({o.MaxTime!.Value.TotalMinutes:G4} min) after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
             }
-            if (step < t.Steps && cancel.IsCancellationRequested)
+            if (step < t.Steps && cancelled)
             {
                 Save();
                 return Finish(TrainingOutcome.Cancelled, $"interrupted after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
@@ -209,6 +250,10 @@ public static class Trainer
         return Finish(TrainingOutcome.Completed, string.Create(CultureInfo.InvariantCulture,
             $"trained {step} steps in {folder.Path}: final loss {lastLoss:G5} (smoothed {smoothLoss / Math.Max(smoothWeight, 1e-12):G5}); model.safetensors holds the EMA weights"));
     }
+
+    // A stable fingerprint of the configuration (string.GetHashCode differs between processes).
+    private static long ConfigHash(RunConfig config) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ConfigJson.Serialize(config))), 0);
 
     /// <summary>
     /// <see cref="ScoreModel.Create"/> (same draws), with the network constructors' checks of their configuration (image size
