@@ -55,6 +55,8 @@ if (sim.Code != 0) { Console.Error.WriteLine(sim.Err); return 1; }
 
 var variants = new (string Name, int Processes, double BucketMb)[] { ("1_process", 1, 0), ("2_processes_flat", 2, 0), ("2_processes_buckets_0.25mb", 2, 0.25) };
 var rates = variants.ToDictionary(v => v.Name, _ => new List<double>());
+var reduceMs = variants.ToDictionary(v => v.Name, _ => new List<double>());
+var cpuMs = variants.ToDictionary(v => v.Name, _ => new List<double>());
 string? parameters = null;
 for (int round = 0; round < rounds; round++)
     foreach (var (name, processes, bucket) in variants)
@@ -71,12 +73,23 @@ for (int round = 0; round < rounds; round++)
         double t0 = double.Parse(rows[warmup - 1][4], CultureInfo.InvariantCulture), t1 = double.Parse(rows[^1][4], CultureInfo.InvariantCulture);
         double rate = steps * (double)batch / (t1 - t0);
         rates[name].Add(rate);
+        // Rank 0's "cost: C ms of CPU per step ...; allreduce: X ms per step" (the collective, waiting for the slower rank included).
+        if (err.Split('\n').FirstOrDefault(l => l.Contains("cost: ")) is { } line)
+        {
+            double After(string key) => double.Parse(line[(line.IndexOf(key) + key.Length)..].Split(' ')[0], CultureInfo.InvariantCulture);
+            cpuMs[name].Add(After("cost: "));
+            if (line.Contains("allreduce: ")) reduceMs[name].Add(After("allreduce: "));
+        }
         Console.Error.WriteLine($"round {round + 1}/{rounds} {name}: {rate:F1} images/s");
         Directory.Delete(run, true);
     }
 Directory.Delete(work, true);
 
 double one = Median(rates["1_process"]);
+// CPU seconds per image (every process counted; rank 0's CPU per step x processes / global batch): less sensitive to the
+// other jobs on a shared machine than wall time, but blind to time spent waiting.
+double CpuPerImage(string name, int processes) => Median(cpuMs[name]) / 1000 * processes / batch;
+double oneCpu = CpuPerImage("1_process", 1);
 var results = new JsonObject();
 foreach (var (name, processes, bucket) in variants)
 {
@@ -90,6 +103,9 @@ foreach (var (name, processes, bucket) in variants)
         ["images_per_s_per_process"] = Math.Round(m / processes, 2),
         ["rounds"] = new JsonArray(rates[name].Select(r => (JsonNode)Math.Round(r, 2)).ToArray()),
         ["scaling_efficiency"] = processes > 1 ? Math.Round(m / (processes * one), 3) : null,
+        ["allreduce_ms_per_step"] = processes > 1 ? Math.Round(Median(reduceMs[name]), 1) : null,
+        ["cpu_seconds_per_image"] = Math.Round(CpuPerImage(name, processes), 4),
+        ["cpu_efficiency"] = processes > 1 ? Math.Round(oneCpu / CpuPerImage(name, processes), 3) : null,
     };
 }
 WriteJson(outPath, new JsonObject
@@ -112,6 +128,8 @@ WriteJson(outPath, new JsonObject
         ["warmup_steps"] = warmup,
         ["timed_steps"] = steps,
         ["rounds"] = rounds,
+        ["allreduce_ms_per_step"] = "rank 0's time in the step's collective(s) (gradients, loss, stop votes), waiting for the slower rank included",
+        ["cpu_seconds_per_image"] = "rank 0's process CPU time per step (its own report) x processes / global batch; cpu_efficiency = that of 1 process / that of N",
         ["statistic"] = "median over rounds of (timed steps x global batch) / their seconds in loss.csv; scaling efficiency = images/s / (processes x images/s of 1 process)",
     },
     ["results"] = results,

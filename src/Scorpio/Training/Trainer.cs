@@ -168,8 +168,19 @@ public static class Trainer
             Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss);
         }
 
+        var reduceClock = new Stopwatch();
+        long reduced = 0, firstStep = step;
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         TrainingResult Finish(TrainingOutcome outcome, string message)
         {
+            if (step > firstStep)
+            {
+                double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / (step - firstStep);
+                string cost = string.Create(CultureInfo.InvariantCulture, $"cost: {cpu:F0} ms of CPU per step in this process, {session.Elapsed.TotalMilliseconds / (step - firstStep):F0} ms wall");
+                if (dp is not null && reduced > 0)
+                    cost += string.Create(CultureInfo.InvariantCulture, $"; allreduce: {reduceClock.Elapsed.TotalMilliseconds / reduced:F1} ms per step ({dp.CollectivesPerStep} collective(s), waiting for the slower rank included)");
+                monitor?.Note(cost);
+            }
             var r = new TrainingResult(outcome, step, lastLoss, message, folder.Path, clock.Elapsed.TotalSeconds);
             monitor?.Finished(r);
             return r;
@@ -203,7 +214,10 @@ public static class Trainer
                     // Every rank backpropagates (a non-finite share makes the summed loss non-finite everywhere, and all stop together).
                     optimizer.ZeroGrad();
                     l.Backward();
+                    reduceClock.Start();
                     var (sum, votes) = dp.Reduce(parameters, l, timeUp ? 1 : 0, cancelled ? 1 : 0);
+                    reduceClock.Stop();
+                    reduced++;
                     (value, timeUp, cancelled) = (sum, votes[0] > 0, votes[1] > 0);
                 }
                 if (double.IsFinite(value) && t.GradClip > 0) gradNorm = GradClip.ClipGradNorm(parameters, t.GradClip);
