@@ -92,13 +92,20 @@ internal static class TrainCommand
                 return 0;
             }
             var outDir = pr.GetValue(output) ?? throw new UserInputException("--out RUN is required (the run folder to create or resume)");
+            if (!(pr.GetValue(distTimeout) > 0)) throw new UserInputException($"--dist-timeout must be a positive number of seconds (got {pr.GetValue(distTimeout)})");
+            if (!(pr.GetValue(bucketMb) >= 0)) throw new UserInputException($"--bucket-mb must be >= 0 (got {pr.GetValue(bucketMb)})");
+            string? backendName = pr.GetValue(backend);
+            if (backendName is not (null or "gloo" or "nccl")) throw new UserInputException($"--backend '{backendName}' is not known: use gloo or nccl");
+            if (backendName == "nccl" && !CliContext.Device(pr).IsCuda) throw new UserInputException("--backend nccl reduces CUDA tensors: use it with --device cuda, or gloo on the CPU");
             if (pr.GetValue(nproc) is int n && n != 1) return LaunchLocal(n);
             var launch = LaunchEnvironment.FromEnvironment();
             if (launch is not null && pr.GetResult(GlobalOptions.Threads) is null or { Implicit: true })
                 Torch.torch.NumThreads = Math.Max(1, Environment.ProcessorCount / launch.LocalWorldSize);  // the cores are shared by the node's ranks
             var dataPaths = pr.GetValue(data) ?? [];
             var device = CliContext.Device(pr);
-            if (launch is not null && device.IsCuda && device.Index < 0) device = Torch.Device.CUDA(launch.LocalRank);
+            // One GPU per process: --device cuda (or auto) without an index means cuda:LOCAL_RANK.
+            if (launch is not null && device.IsCuda && !(pr.GetValue(GlobalOptions.Device) ?? "auto").Contains(':'))
+                device = Torch.Device.CUDA(launch.LocalRank % Math.Max(1, Torch.torch.CudaDeviceCount));
             TimeSpan? limit = pr.GetValue(maxTime) is double m ? TimeSpan.FromMinutes(m) : null;
             if (limit is { TotalSeconds: <= 0 }) throw new UserInputException("--max-time must be positive (minutes)");
 
@@ -117,12 +124,8 @@ internal static class TrainCommand
                 loaded = options.Data;
             }
 
-            if (!(pr.GetValue(distTimeout) > 0)) throw new UserInputException($"--dist-timeout must be a positive number of seconds (got {pr.GetValue(distTimeout)})");
-            if (!(pr.GetValue(bucketMb) >= 0)) throw new UserInputException($"--bucket-mb must be >= 0 (got {pr.GetValue(bucketMb)})");
-            string? backendName = pr.GetValue(backend);
-            if (backendName is not (null or "gloo" or "nccl")) throw new UserInputException($"--backend '{backendName}' is not known: use gloo or nccl");
             using var parallel = launch is null ? null
-                : DataParallel.Join(launch, backendName ?? DataParallel.BackendFor(device), TimeSpan.FromSeconds(pr.GetValue(distTimeout)), (long)(pr.GetValue(bucketMb) * 1e6));
+                : DataParallel.Join(launch, backendName ?? DataParallel.BackendFor(device), TimeSpan.FromSeconds(pr.GetValue(distTimeout)), device, (long)(pr.GetValue(bucketMb) * 1e6));
             options = options with { Parallel = parallel };
 
             // train-noise: the noise kernel (plain or modified) is checked and built before training starts.

@@ -20,9 +20,10 @@ public sealed class DataParallel : IDisposable
     private readonly TcpStore _store;
     private GradientBuckets? _buckets;
 
-    private DataParallel(TcpStore store, ProcessGroup group, LaunchEnvironment launch, long bucketBytes)
+    private DataParallel(TcpStore store, ProcessGroup group, LaunchEnvironment launch, Device device, long bucketBytes)
     {
         _store = store;
+        Device = device;
         Group = group;
         Launch = launch;
         BucketBytes = bucketBytes;
@@ -30,6 +31,8 @@ public sealed class DataParallel : IDisposable
 
     public ProcessGroup Group { get; }
     public LaunchEnvironment Launch { get; }
+    /// <summary>Where this rank trains; the group's own small tensors live there too (NCCL reduces CUDA tensors only).</summary>
+    public Device Device { get; }
     public int Rank => Group.Rank;
     public int WorldSize => Group.WorldSize;
     public bool IsMain => Rank == 0;
@@ -47,10 +50,12 @@ public sealed class DataParallel : IDisposable
     /// <param name="launch">rank, world size and rendezvous address.</param>
     /// <param name="backend">gloo or nccl (<see cref="BackendFor"/>).</param>
     /// <param name="timeout">bound of the rendezvous and of every collective.</param>
+    /// <param name="device">where this rank trains (cuda:LOCAL_RANK with one GPU per process).</param>
     /// <param name="bucketBytes">gradient bucket size in bytes; 0 = one flat bucket (see bench/train-distributed).</param>
-    public static DataParallel Join(LaunchEnvironment launch, string backend, TimeSpan timeout, long bucketBytes = 0)
+    public static DataParallel Join(LaunchEnvironment launch, string backend, TimeSpan timeout, Device device, long bucketBytes = 0)
     {
         if (backend is not ("gloo" or "nccl")) throw new InvalidSettingException("backend", $"must be gloo or nccl (got '{backend}')");
+        if (backend == "nccl" && !device.IsCuda) throw new InvalidSettingException("backend", "nccl reduces CUDA tensors: use it with --device cuda, or gloo on the CPU");
         if (timeout <= TimeSpan.Zero) throw new InvalidSettingException("timeout", $"must be positive (got {timeout.TotalSeconds} s)");
         var store = new TcpStore(launch.MasterAddress, launch.MasterPort, launch.Rank == 0, launch.WorldSize, timeout);
         try
@@ -58,7 +63,7 @@ public sealed class DataParallel : IDisposable
             // Gloo binds to GLOO_SOCKET_IFNAME when set (as torch.distributed), to loopback for a one-machine job, else to the hostname.
             string? iface = Environment.GetEnvironmentVariable("GLOO_SOCKET_IFNAME");
             var group = ProcessGroup.Create(backend, store, launch.Rank, launch.WorldSize, timeout, iface, launch.IsLoopback ? "127.0.0.1" : null);
-            return new DataParallel(store, group, launch, bucketBytes);
+            return new DataParallel(store, group, launch, device, bucketBytes);
         }
         catch
         {
@@ -81,8 +86,8 @@ public sealed class DataParallel : IDisposable
     public void Agree(long value, string what)
     {
         using var scope = torch.NewDisposeScope();
-        var lo = torch.FromArray(new[] { value });
-        var hi = torch.FromArray(new[] { value });
+        var lo = torch.FromArray(new[] { value }).To(Device);
+        var hi = torch.FromArray(new[] { value }).To(Device);
         Group.AllReduce([lo], ReduceOp.Min);
         Group.AllReduce([hi], ReduceOp.Max);
         long min = lo.ToArray<long>()[0], max = hi.ToArray<long>()[0];
