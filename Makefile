@@ -55,6 +55,7 @@ bench: build
 	dotnet run -c Release --project bench/engine -- --out bench/results/engine.json
 	dotnet run -c Release --project bench/train -- --out bench/results/train.json
 	dotnet run -c Release --project bench/sample -- --out bench/results/sample.json
+	dotnet run -c Release --project bench/train-distributed -- --out bench/results/train-distributed.json
 
 ## gallery: remake docs/gallery from the demo (figures, a screenshot of the posterior report's viewer) and the real data in ../shared/data
 gallery: build

@@ -549,3 +549,185 @@ ST_API const char* st_build_config() {
     return g_info_buffer.c_str();
   });
 }
+
+// ---------------------------------------------------------------- distributed (c10d)
+//
+// libtorch's own collectives (the engine under torch.distributed): a TCPStore for the rendezvous, a process group
+// (Gloo on CPU, NCCL on CUDA where the libtorch has it) and allreduce / broadcast of tensor lists and a barrier.
+// Nothing here knows about models: the C# side decides what to reduce, in which buckets, and when.
+//
+// Version notes (kept to API present in libtorch 1.13 and 2.x alike): TCPStore(host, TCPStoreOptions), the groups'
+// (store, rank, size, options) constructors, Options::create, ProcessGroupGloo::createDevice*, allreduce / broadcast /
+// barrier with their option structs and Work::wait. Only the base class differs: ProcessGroup in 1.13, Backend in 2.x.
+// The Gloo and NCCL headers are guarded by USE_C10D_GLOO / USE_C10D_NCCL, which no libtorch CMake config defines:
+// Gloo is compiled in when gloo's headers are found (Debian: libgloo-dev), NCCL when CMake found a CUDA libtorch and
+// nccl.h (SCORPIO_WITH_NCCL). st_dist_available says at run time what this shim can do.
+
+#if __has_include(<torch/csrc/distributed/c10d/TCPStore.hpp>)
+#define SCORPIO_WITH_C10D 1
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/distributed/c10d/Work.hpp>
+#if __has_include(<gloo/config.h>)
+#ifndef USE_C10D_GLOO
+#define USE_C10D_GLOO
+#endif
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#define SCORPIO_WITH_GLOO 1
+#endif
+#if defined(SCORPIO_WITH_NCCL)
+#ifndef USE_C10D_NCCL
+#define USE_C10D_NCCL
+#endif
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
+#endif
+
+#include <chrono>
+
+#if defined(SCORPIO_WITH_C10D)
+namespace {
+
+#if TORCH_VERSION_MAJOR >= 2
+using st_backend = c10d::Backend;
+#else
+using st_backend = c10d::ProcessGroup;
+#endif
+
+struct st_group {
+  c10::intrusive_ptr<st_backend> pg;
+};
+
+// Collectives in flight: one c10d work per tensor, and the tensors kept alive until the wait.
+struct st_work {
+  std::vector<c10::intrusive_ptr<c10d::Work>> works;
+  std::vector<at::Tensor> tensors;
+};
+
+c10::intrusive_ptr<c10d::Store>& S(void* h) { return *static_cast<c10::intrusive_ptr<c10d::Store>*>(h); }
+st_backend& G(void* h) { return *static_cast<st_group*>(h)->pg; }
+
+}  // namespace
+#endif
+
+// 1 when this shim can use `what`: "tcpstore", "gloo", or "nccl" (compiled in and a CUDA device present).
+ST_API int32_t st_dist_available(const char* what) {
+  std::string w = what ? what : "";
+#if defined(SCORPIO_WITH_C10D)
+  if (w == "tcpstore") return 1;
+#endif
+#if defined(SCORPIO_WITH_GLOO)
+  if (w == "gloo") return 1;
+#endif
+#if defined(SCORPIO_WITH_NCCL)
+  if (w == "nccl") return guarded<int32_t>(0, [&]() -> int32_t { return at::detail::getCUDAHooks().getNumGPUs() > 0 ? 1 : 0; });
+#endif
+  return 0;
+}
+
+#if defined(SCORPIO_WITH_C10D)
+
+// The rendezvous store: rank 0 serves it on `port` (0 = any free port, see st_dist_store_port); the others connect.
+// The server waits up to timeout_ms for all world_size processes to connect; clients retry connecting as long.
+ST_API void* st_dist_store_new(const char* host, int32_t port, int32_t is_server, int32_t world_size, int64_t timeout_ms) {
+  return guarded<void*>(nullptr, [&]() -> void* {
+    c10d::TCPStoreOptions o;
+    o.port = static_cast<std::uint16_t>(port);
+    o.isServer = is_server != 0;
+    o.numWorkers = static_cast<std::size_t>(world_size);
+    o.waitWorkers = true;
+    o.timeout = std::chrono::milliseconds(timeout_ms);
+    c10::intrusive_ptr<c10d::Store> store = c10::make_intrusive<c10d::TCPStore>(std::string(host), o);
+    return new c10::intrusive_ptr<c10d::Store>(std::move(store));
+  });
+}
+
+ST_API int32_t st_dist_store_port(void* store) {
+  return guarded<int32_t>(-1, [&]() -> int32_t {
+    return static_cast<int32_t>(static_cast<c10d::TCPStore&>(*S(store)).getPort());
+  });
+}
+
+ST_API void st_dist_store_free(void* store) { delete static_cast<c10::intrusive_ptr<c10d::Store>*>(store); }
+
+// A process group of `size` processes over `store`. backend "gloo": the transport device is bound to the network
+// interface `iface` when given, else to the address `host` when given, else to this machine's hostname (as
+// torch.distributed does). timeout_ms bounds every collective: a peer that dies or stops answering makes the
+// others' waits fail instead of hanging.
+ST_API void* st_dist_group_new(const char* backend, void* store, int32_t rank, int32_t size, int64_t timeout_ms,
+                               const char* iface, const char* host) {
+  return guarded<void*>(nullptr, [&]() -> void* {
+    std::string b = backend ? backend : "";
+    auto timeout = std::chrono::milliseconds(timeout_ms);
+#if defined(SCORPIO_WITH_GLOO)
+    if (b == "gloo") {
+      auto o = c10d::ProcessGroupGloo::Options::create(timeout);
+      if (iface && *iface) o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(iface));
+      else if (host && *host) o->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname(host));
+      else o->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+      return new st_group{c10::make_intrusive<c10d::ProcessGroupGloo>(S(store), rank, size, o)};
+    }
+#endif
+#if defined(SCORPIO_WITH_NCCL)
+    if (b == "nccl") {
+      auto o = c10d::ProcessGroupNCCL::Options::create();
+      o->timeout = timeout;
+      return new st_group{c10::make_intrusive<c10d::ProcessGroupNCCL>(S(store), rank, size, o)};
+    }
+#endif
+    throw std::runtime_error("backend '" + b + "' is not available in this build of the shim (libtorch " TORCH_VERSION ")");
+  });
+}
+
+ST_API void st_dist_group_free(void* group) { delete static_cast<st_group*>(group); }
+
+// In-place allreduce of each tensor (one collective per tensor, all started at once). op: c10d's ReduceOp
+// numbering (0 sum, 2 product, 3 min, 4 max). Returns a work handle for st_dist_wait.
+ST_API void* st_dist_allreduce(void* group, void* const* tensors, int32_t n, int32_t op) {
+  return guarded<void*>(nullptr, [&]() -> void* {
+    auto w = std::make_unique<st_work>();
+    c10d::AllreduceOptions o;
+    o.reduceOp = c10d::ReduceOp(static_cast<c10d::ReduceOp::RedOpType>(op));
+    for (int32_t k = 0; k < n; ++k) {
+      std::vector<at::Tensor> one{T(tensors[k])};
+      w->works.push_back(G(group).allreduce(one, o));
+      w->tensors.push_back(one[0]);
+    }
+    return w.release();
+  });
+}
+
+// In-place broadcast of each tensor from rank `root`.
+ST_API void* st_dist_broadcast(void* group, void* const* tensors, int32_t n, int32_t root) {
+  return guarded<void*>(nullptr, [&]() -> void* {
+    auto w = std::make_unique<st_work>();
+    c10d::BroadcastOptions o;
+    o.rootRank = root;
+    o.rootTensor = 0;
+    for (int32_t k = 0; k < n; ++k) {
+      std::vector<at::Tensor> one{T(tensors[k])};
+      w->works.push_back(G(group).broadcast(one, o));
+      w->tensors.push_back(one[0]);
+    }
+    return w.release();
+  });
+}
+
+ST_API void* st_dist_barrier(void* group) {
+  return guarded<void*>(nullptr, [&]() -> void* {
+    auto w = std::make_unique<st_work>();
+    w->works.push_back(G(group).barrier(c10d::BarrierOptions()));
+    return w.release();
+  });
+}
+
+// Waits for every collective of `work`; -1 with the backend's message when one failed (a peer died, a timeout).
+ST_API int32_t st_dist_wait(void* work) {
+  return guarded<int32_t>(-1, [&]() -> int32_t {
+    for (auto& w : static_cast<st_work*>(work)->works) w->wait();
+    return 0;
+  });
+}
+
+ST_API void st_dist_work_free(void* work) { delete static_cast<st_work*>(work); }
+
+#endif  // SCORPIO_WITH_C10D

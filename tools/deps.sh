@@ -6,7 +6,7 @@
 # reference BLAS that Debian's libtorch otherwise links.
 set -euo pipefail
 # fonts-dejavu-core: the font of every figure (titles, colour-bar ticks).
-PACKAGES=(libtorch-dev libopenblas0-openmp libcfitsio-dev cmake g++ make fonts-dejavu-core)
+PACKAGES=(libtorch-dev libgloo-dev libopenblas0-openmp libcfitsio-dev cmake g++ make fonts-dejavu-core)
 if [ "${1:-}" = "--browser" ]; then
   PACKAGES=(chromium chromium-driver)
 fi

@@ -56,7 +56,7 @@ internal static class CliRunner
     /// </summary>
     internal static bool IsUserError(Exception e) =>
         e is UserInputException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or TorchException
-            or IOException or UnauthorizedAccessException or DllNotFoundException;
+            or IOException or UnauthorizedAccessException or DllNotFoundException or Scorpio.Torch.Distributed.DistributedException;
 
     // SCORPIO_DEBUG=1 adds the stack trace, for bug reports.
     private static void Debug(Exception e)

@@ -19,6 +19,7 @@ internal static class CommandCatalog
         yield return PosteriorCommand.Create();
         yield return InpaintCommand.Create();
         yield return TransferCommand.Create();
+        yield return MergeCommand.Create();
         yield return EvaluateCommand.Create();
         yield return EvaluatePosteriorCommand.Create();
         yield return ConfigCommand.Create();

@@ -7,6 +7,20 @@ internal static class CliProcess
 {
     public static (int ExitCode, string Stdout, string Stderr) Run(string workingDirectory, IReadOnlyList<string> args, int timeoutSeconds = 600)
     {
+        using var p = Start(workingDirectory, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeoutSeconds * 1000))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"scorpio {string.Join(" ", args)} did not finish in {timeoutSeconds} s");
+        }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    /// <summary>Starts scorpio with stdout and stderr redirected and <paramref name="environment"/> added to its environment.</summary>
+    public static Process Start(string workingDirectory, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var psi = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -17,15 +31,8 @@ internal static class CliProcess
         psi.ArgumentList.Add(CliDll());
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["SCORPIO_NATIVE"] = FindNative();
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(timeoutSeconds * 1000))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"scorpio {string.Join(" ", args)} did not finish in {timeoutSeconds} s");
-        }
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        return Process.Start(psi)!;
     }
 
     // The CLI's own build output (with its runtimeconfig), in the same configuration as these tests.

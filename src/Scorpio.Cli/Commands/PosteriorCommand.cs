@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Scorpio.Astro;
+using Scorpio.Catalogues;
 using Scorpio.Likelihoods;
 using Scorpio.Models;
 using Scorpio.Posterior;
@@ -43,11 +44,13 @@ internal static class PosteriorCommand
         var priorN = new Option<int>("--prior-samples") { Description = "Prior samples for the variance-ratio map (0 = skip).", DefaultValueFactory = _ => 16 };
         var batch = new Option<int?>("--batch") { Description = "Samples drawn at once (memory); the samples do not depend on it (sample k draws from generators seeded by --seed and k)." };
         var aperture = new Option<double>("--aperture") { Description = "Radius (prior pixels) of the central aperture for the mean variance ratio.", DefaultValueFactory = _ => 30 };
-        var output = new Option<string>("--out") { Description = "Output folder: samples, mean, median, std, p16/p84/p15/p85, residual, variance_ratio (FITS), summary.json, preview.png, figure.png and report.html (the products with colour bars and an interactive viewer).", Required = true };
+        var output = new Option<string>("--out") { Description = "Output folder: samples, mean, median, std, p16/p84/p15/p85, residual, variance_ratio (FITS), summary.json, preview.png, figure.png and report.html (the products with colour bars and an interactive viewer); with --catalogue: one folder per object, objects/NNNNNN/, without the report.", Required = true };
+        var catalogue = CatalogueOptions.Catalogue("--obs (the exposure flags apply to every object; --mask is then one mask per object)");
+        var shard = CatalogueOptions.Shard();
         var cmd = new Command("posterior", "Posterior samples for y = A x + noise: A from --scale, --shift/--warp, --psf, --pool, --mask (or several exposures from --problem FILE); " +
             "Gaussian (convolved) or learned SLIC likelihood; score method or DPS.")
         {
-            prior, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, method, sampler, steps, grid, anneal, covariance, zeta, n, priorN, batch, aperture, output,
+            prior, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, method, sampler, steps, grid, anneal, covariance, zeta, n, priorN, batch, aperture, output, catalogue, shard,
         };
         // Library settings not spelled as their kebab-case flag (the rest map by name: sigmaMap -> --sigma-map, ...).
         cmd.MapParameters(("obs", obs), ("count", n), ("priorCount", priorN), ("batchSize", batch), ("apertureRadius", aperture));
@@ -56,7 +59,10 @@ internal static class PosteriorCommand
             var settings = new PosteriorSettings { Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta) };
             // Checked before the prior loads, so a typo costs no model load and names its flag.
             PosteriorPipeline.CheckSettings(pr.GetValue(method)!, settings, pr.GetValue(n), pr.GetValue(priorN), pr.GetValue(batch), pr.GetValue(aperture));
-            var spec = Problem(pr, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, anneal, covariance);
+            string? cataloguePath = pr.GetValue(catalogue);
+            if (cataloguePath is not null && pr.GetValue(problem) is not null)
+                throw new UserInputException("--catalogue gives one observation per object for the exposure described by the flags; --problem (several exposures) cannot be combined with it");
+            var spec = Problem(pr, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, anneal, covariance, cataloguePath is not null);
             InverseProblemBuilder.Check(spec);
             if (spec.Source is null && spec.NoiseModelPath is null && pr.GetValue(sigma) is null && pr.GetValue(sigmaMap) is null)
                 throw new UserInputException("the likelihood needs the noise: give --sigma S (white Gaussian), --sigma-map FILE (per-pixel sigma) or --noise-model RUN (SLIC)");
@@ -64,19 +70,35 @@ internal static class PosteriorCommand
             var device = CliContext.Device(pr);
             using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
             var priorModel = PriorModel.From(model, pr.GetValue(prior)!);
-            using var built = InverseProblemBuilder.Build(spec, priorModel, device, m => Console.Error.WriteLine(m.StartsWith("warning") ? m : "notice: " + m));
-            var request = new PosteriorRequest
+            Action<string> notice = m => Console.Error.WriteLine(m.StartsWith("warning") ? m : "notice: " + m);
+            PosteriorRequest Request(InverseProblem built, long seed, string outDir) => new()
             {
                 Problem = built, Method = pr.GetValue(method)!, Settings = settings,
                 Count = pr.GetValue(n), PriorCount = pr.GetValue(priorN), BatchSize = pr.GetValue(batch),
-                Seed = CliContext.Seed(pr), ApertureRadius = pr.GetValue(aperture), Device = device, OutDir = pr.GetValue(output)!,
+                Seed = seed, ApertureRadius = pr.GetValue(aperture), Device = device, OutDir = outDir,
             };
-            var result = PosteriorPipeline.Run(request, m => Console.Error.WriteLine(m));
+            if (cataloguePath is not null)
+            {
+                var job = new CatalogueJob
+                {
+                    Command = "posterior", OutDir = pr.GetValue(output)!, Catalogue = Catalogue.Open(cataloguePath),
+                    Masks = pr.GetValue(mask) is { } masks ? Catalogue.Open(masks) : null,
+                    Shard = CatalogueOptions.ResolveShard(pr, shard), Seed = CliContext.Seed(pr), Settings = CatalogueOptions.Settings(pr),
+                };
+                var report = job.Run(o =>
+                {
+                    using var one = InverseProblemBuilder.Build(spec.ForObservation(o.Observation!), priorModel, device, notice);
+                    PosteriorPipeline.Run(Request(one, o.Seed, o.OutDir));
+                }, m => Console.Error.WriteLine(m));
+                return CatalogueOptions.Report(report, job.OutDir);
+            }
+            using var built = InverseProblemBuilder.Build(spec, priorModel, device, notice);
+            var result = PosteriorPipeline.Run(Request(built, CliContext.Seed(pr), pr.GetValue(output)!), m => Console.Error.WriteLine(m));
             var first = spec.Exposures[0];
             var observation = first.ObservationPath is { } op && File.Exists(op) ? Scorpio.Astro.Fits.FitsFile.Read(op) : null;
-            string report = Scorpio.Metrics.Reporting.PosteriorReport.Write(result.OutDir, observation,
+            string page = Scorpio.Metrics.Reporting.PosteriorReport.Write(result.OutDir, observation,
                 description: spec.Exposures.Count > 1 ? $"{spec.Exposures.Count} exposures inferred jointly; the first is shown." : null);
-            Console.WriteLine($"wrote {result.Files.Count + 2} files to {result.OutDir} (open {report} in a browser)");
+            Console.WriteLine($"wrote {result.Files.Count + 2} files to {result.OutDir} (open {page} in a browser)");
             return 0;
         });
         return cmd;
@@ -86,7 +108,7 @@ internal static class PosteriorCommand
     private static ProblemSpec Problem(ParseResult pr, Option<string?> problem, Option<string?> obs, Option<string?> psf, Option<int?> psfSuper,
         Option<string?> psfModel, Option<double?> psfFwhm, Option<int> pool, Option<double?> scale, Option<string?> shift, Option<string?> warp,
         Option<string?> mask, Option<string> likelihood, Option<double?> sigma, Option<string?> sigmaMap, Option<string?> noiseModel,
-        Option<bool> anneal, Option<string> covariance)
+        Option<bool> anneal, Option<string> covariance, bool catalogue = false)
     {
         if (pr.GetValue(problem) is { } file)
         {
@@ -96,7 +118,8 @@ internal static class PosteriorCommand
                 throw new UserInputException($"--problem {file} describes the exposures, their noise and likelihood; remove {string.Join(", ", given)} (or put them in the file)");
             return ProblemFile.Read(file);
         }
-        string obsPath = pr.GetValue(obs) ?? throw new UserInputException("give the observation with --obs FILE (one exposure) or --problem FILE (several)");
+        if (catalogue && pr.GetValue(obs) is not null) throw new UserInputException("give --obs (one observation) or --catalogue (many), not both");
+        string? obsPath = catalogue ? null : pr.GetValue(obs) ?? throw new UserInputException("give the observation with --obs FILE (one exposure), --problem FILE (several) or --catalogue FILE (many objects)");
         string? noisePath = pr.GetValue(noiseModel);
         string kind = noisePath is not null ? "slic" : pr.GetValue(likelihood)!;
         if (kind is not ("gaussian" or "slic")) throw new UserInputException($"--likelihood '{kind}' is not known: use gaussian or slic");
@@ -107,7 +130,7 @@ internal static class PosteriorCommand
             [
                 new ExposureSpec
                 {
-                    ObservationPath = obsPath, MaskPath = pr.GetValue(mask),
+                    ObservationPath = obsPath, MaskPath = catalogue ? null : pr.GetValue(mask),
                     PsfPath = pr.GetValue(psf), PsfModel = pr.GetValue(psfModel), PsfFwhm = pr.GetValue(psfFwhm), PsfSupersample = pr.GetValue(psfSuper),
                     Pool = pr.GetValue(pool), Scale = pr.GetValue(scale), Shift = ParseShift(pr.GetValue(shift)), WarpPath = pr.GetValue(warp),
                     Sigma = pr.GetValue(sigma), SigmaMapPath = pr.GetValue(sigmaMap),

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Scorpio.Astro;
 using Scorpio.Astro.Fits;
 using Scorpio.Astro.Imaging;
+using Scorpio.Catalogues;
 using Scorpio.Sampling;
 using Scorpio.Torch;
 using Scorpio.Training;
@@ -26,7 +27,10 @@ internal static class SampleCommand
         var steps = new Option<int?>("--steps") { Description = "Time-grid points (noise levels); default per sampler (edm-heun 18 = 35 network evaluations, euler-maruyama 1000)." };
         var grid = new Option<string?>("--grid") { Description = "Time grid: uniform, karras (rho 7) or log-sigma; default per sampler." };
         var batch = new Option<int>("--batch") { Description = "Samples per batch (memory); each finished batch is written at once. The samples do not depend on it.", DefaultValueFactory = _ => 16 };
-        var output = new Option<string>("--out") { Description = "Output FITS cube, (N, C, H, W) or (N, H, W) in the training data's units.", Required = true };
+        var output = new Option<string>("--out") { Description = "Output FITS cube, (N, C, H, W) or (N, H, W) in the training data's units (with --shard: a run folder of blocks of --batch samples, assembled by scorpio merge).", Required = true };
+        var shard = CatalogueOptions.Shard();
+        shard.Description = "Draw shard i of n of the --n samples (i/n, from 0), in blocks of --batch written to the run folder --out; blocks already written are skipped. " +
+            "Default in a Slurm job array when --out is a folder: SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT. 'scorpio merge OUT' gives OUT/merged/samples.fits, equal to an unsharded run with the same --batch.";
         var png = new Option<string?>("--png") { Description = $"Also write a PNG grid of the first {SampleFiles.MaxPreviewTiles} samples (RGB composite for 3 bands)." };
         var stretch = new Option<string>("--stretch") { Description = "PNG stretch: asinh or percentile.", DefaultValueFactory = _ => "asinh" };
         var noDenoise = new Option<bool>("--no-denoise") { Description = "Skip the final Tweedie denoising step (keeps the noise sigma(epsilon) of the last grid time)." };
@@ -40,7 +44,7 @@ internal static class SampleCommand
             "Sample k of a run draws from its own generator seeded from (--seed, k): the same seed gives the same samples whatever\n" +
             "--batch is, and the first N samples of a larger run are those of an --n N run.")
         {
-            model, count, sampler, steps, grid, batch, output, png, stretch, noDenoise, eta, churn, snr, correctorSteps,
+            model, count, sampler, steps, grid, batch, output, png, stretch, noDenoise, eta, churn, snr, correctorSteps, shard,
         };
         cmd.MapParameters(("count", count), ("batchSize", batch));
         cmd.SetAction(pr =>
@@ -71,6 +75,22 @@ internal static class SampleCommand
             var sde = scoreModel.Sde;
             long total = PriorSampling.Evaluations(sde, options), perBatch = PriorSampling.EvaluationsPerBatch(sde, options);
             var header = SampleFiles.Header(runDir, sde, scoreModel.Normalization.Kind, options);
+            bool folderOut = !outPath.EndsWith(".fits", StringComparison.OrdinalIgnoreCase) && !outPath.EndsWith(".fit", StringComparison.OrdinalIgnoreCase);
+            if (pr.GetValue(shard) is not null && !folderOut) throw new UserInputException($"--shard writes a run folder of blocks: give --out a folder, not {outPath} (scorpio merge then writes OUT/merged/samples.fits)");
+            if (pr.GetValue(shard) is not null || (folderOut && Shard.FromSlurm() is not null))
+            {
+                var job = new CatalogueJob
+                {
+                    Command = "sample", OutDir = outPath, Samples = options.Count, BlockSize = options.BatchSize,
+                    Shard = CatalogueOptions.ResolveShard(pr, shard), Seed = seed, Settings = CatalogueOptions.Settings(pr),
+                };
+                return CatalogueOptions.Report(job.Run(o =>
+                {
+                    Directory.CreateDirectory(o.OutDir);
+                    var block = PriorSampling.Draw(scoreModel, options with { Count = o.Count, First = o.First });
+                    SampleFiles.Write(Path.Combine(o.OutDir, "samples.fits"), block, header);
+                }, m => Console.Error.WriteLine(m)), job.OutDir);
+            }
             int points = SamplerRegistry.Grid(options.Sampler, sde, options.Settings).Length;
             string title = $"sampling {options.Count} from {runDir} with {options.Sampler.Name} ({points} grid points, {perBatch} evaluations per batch, {sde.Name} SDE, seed {seed})";
             PriorSamples? samples = null;

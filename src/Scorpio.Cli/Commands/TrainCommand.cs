@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Scorpio.Astro;
 using Scorpio.Data;
+using Scorpio.Distributed;
 using Scorpio.NoiseModels;
 using Scorpio.Training;
 
@@ -50,6 +51,10 @@ internal static class TrainCommand
         var checkpointEvery = new Option<int?>("--checkpoint-every") { Description = "Steps between checkpoints." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint up to --steps." };
         var maxTime = new Option<double?>("--max-time") { Description = "Wall-time limit in minutes: save a checkpoint and stop cleanly." };
+        var nproc = new Option<int>("--nproc") { Description = "Data-parallel on this machine: start N processes, each computing --batch / N of every batch (gradients averaged with libtorch's c10d). Under torchrun or srun, RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT are read instead (docs/scale-out.md).", DefaultValueFactory = _ => 1 };
+        var backend = new Option<string?>("--backend") { Description = "Data-parallel backend: gloo or nccl (default: gloo on the CPU, nccl on CUDA)." };
+        var distTimeout = new Option<double>("--dist-timeout") { Description = "Data-parallel: seconds a process waits for the others (rendezvous, every step) before it stops with an error.", DefaultValueFactory = _ => DataParallel.DefaultTimeout.TotalSeconds };
+        var bucketMb = new Option<double>("--bucket-mb") { Description = "Data-parallel: gradient bucket size in MB, one allreduce each (0 = one flat bucket).", DefaultValueFactory = _ => 0 };
 
         var psf = new Option<string?>("--psf") { Description = "train-noise: PSF FITS of the forward model A; with --pool, trains with the modified kernel N(mu eta, sigma^2 A A^T) (HST paper)." };
         var pool = new Option<int>("--pool") { Description = "train-noise: average pooling of A (model grid -> the noise images' grid).", DefaultValueFactory = _ => 1 };
@@ -60,7 +65,7 @@ internal static class TrainCommand
             : new Command("train", "Train a score-based prior on images (exactly resumable). Example:\n" +
             "  scorpio train --data galaxies.fits --out runs/prior --steps 5000\n  scorpio train --out runs/prior --resume --steps 10000");
         foreach (var o in new Option[] { data, output, config, printConfig, preset, sde, arch, imageSize, width, steps, batch, lr, ema, warmup, gradClip, loss,
-                     normalize, clipMax, asinhScale, shift, noFlip, noRotate, crop, checkpointEvery, resume, maxTime })
+                     normalize, clipMax, asinhScale, shift, noFlip, noRotate, crop, checkpointEvery, resume, maxTime, nproc, backend, distTimeout, bucketMb })
             cmd.Options.Add(o);
         if (noise) { cmd.Options.Add(psf); cmd.Options.Add(pool); }
 
@@ -87,8 +92,20 @@ internal static class TrainCommand
                 return 0;
             }
             var outDir = pr.GetValue(output) ?? throw new UserInputException("--out RUN is required (the run folder to create or resume)");
+            if (!(pr.GetValue(distTimeout) > 0)) throw new UserInputException($"--dist-timeout must be a positive number of seconds (got {pr.GetValue(distTimeout)})");
+            if (!(pr.GetValue(bucketMb) >= 0)) throw new UserInputException($"--bucket-mb must be >= 0 (got {pr.GetValue(bucketMb)})");
+            string? backendName = pr.GetValue(backend);
+            if (backendName is not (null or "gloo" or "nccl")) throw new UserInputException($"--backend '{backendName}' is not known: use gloo or nccl");
+            if (backendName == "nccl" && !CliContext.Device(pr).IsCuda) throw new UserInputException("--backend nccl reduces CUDA tensors: use it with --device cuda, or gloo on the CPU");
+            if (pr.GetValue(nproc) is int n && n != 1) return LaunchLocal(n);
+            var launch = LaunchEnvironment.FromEnvironment();
+            if (launch is not null && pr.GetResult(GlobalOptions.Threads) is null or { Implicit: true })
+                Torch.torch.NumThreads = Math.Max(1, Environment.ProcessorCount / launch.LocalWorldSize);  // the cores are shared by the node's ranks
             var dataPaths = pr.GetValue(data) ?? [];
             var device = CliContext.Device(pr);
+            // One GPU per process: --device cuda (or auto) without an index means cuda:LOCAL_RANK.
+            if (launch is not null && device.IsCuda && !(pr.GetValue(GlobalOptions.Device) ?? "auto").Contains(':'))
+                device = Torch.Device.CUDA(launch.LocalRank % Math.Max(1, Torch.torch.CudaDeviceCount));
             TimeSpan? limit = pr.GetValue(maxTime) is double m ? TimeSpan.FromMinutes(m) : null;
             if (limit is { TotalSeconds: <= 0 }) throw new UserInputException("--max-time must be positive (minutes)");
 
@@ -107,6 +124,10 @@ internal static class TrainCommand
                 loaded = options.Data;
             }
 
+            using var parallel = launch is null ? null
+                : DataParallel.Join(launch, backendName ?? DataParallel.BackendFor(device), TimeSpan.FromSeconds(pr.GetValue(distTimeout)), device, (long)(pr.GetValue(bucketMb) * 1e6));
+            options = options with { Parallel = parallel };
+
             // train-noise: the noise kernel (plain or modified) is checked and built before training starts.
             using var noiseTraining = noise ? NoiseModelTraining.Prepare(options, new NoiseForwardModel { Psf = pr.GetValue(psf), Pool = pr.GetValue(pool) }) : null;
 
@@ -116,6 +137,11 @@ internal static class TrainCommand
             try
             {
                 // train-noise also writes noise_model.json: how the kernel was built, read by posterior --noise-model and by a later --resume.
+                if (parallel is { IsMain: false })   // silent: rank 0 shows the progress and the outcome
+                {
+                    var outcome = (noiseTraining is null ? Trainer.Run(options, cancel.Token) : noiseTraining.Run(null, cancel.Token)).Outcome;
+                    return outcome switch { TrainingOutcome.Diverged => 3, TrainingOutcome.Cancelled => 130, _ => 0 };
+                }
                 var result = noiseTraining is null ? TrainProgress.Run(options, cancel.Token) : TrainProgress.Run(m => noiseTraining.Run(m, cancel.Token));
                 switch (result.Outcome)
                 {
@@ -137,5 +163,30 @@ internal static class TrainCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>
+    /// --nproc N: this process only launches N copies of the same command line (without --nproc) as ranks 0..N-1 on
+    /// 127.0.0.1 and waits for them; the children read the launch from their environment.
+    /// </summary>
+    private static int LaunchLocal(int processes)
+    {
+        if (processes < 1) throw new UserInputException($"--nproc must be at least 1 (got {processes})");
+        if (LaunchEnvironment.FromEnvironment() is not null)
+            throw new UserInputException("--nproc starts its own processes; inside a torchrun or srun job (WORLD_SIZE is set) leave it out");
+        var argv = Environment.GetCommandLineArgs();
+        var args = new List<string>();
+        string host = Environment.ProcessPath ?? "dotnet";
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") args.Add(argv[0]);   // dotnet scorpio.dll ...: argv[0] is the dll
+        for (int k = 1; k < argv.Length; k++)
+        {
+            if (argv[k] == "--nproc") { k++; continue; }
+            if (argv[k].StartsWith("--nproc=", StringComparison.Ordinal) || argv[k].StartsWith("--nproc:", StringComparison.Ordinal)) continue;
+            args.Add(argv[k]);
+        }
+        ConsoleCancelEventHandler keepWaiting = (_, e) => e.Cancel = true;  // Ctrl-C reaches the ranks, which stop together and save
+        Console.CancelKeyPress += keepWaiting;
+        try { return LocalLauncher.Run(host, args, processes, TimeSpan.FromSeconds(30), m => Console.Error.WriteLine("scorpio: " + m)); }
+        finally { Console.CancelKeyPress -= keepWaiting; }
     }
 }

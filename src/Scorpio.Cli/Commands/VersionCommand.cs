@@ -35,6 +35,8 @@ internal static class VersionCommand
             o.WriteLine($"threads  {torch.NumThreads} (of {Environment.ProcessorCount} cores), {torch.OpenMpWaitPolicy}");
             int cuda = torch.CudaIsAvailable ? torch.CudaDeviceCount : 0;
             o.WriteLine(cuda > 0 ? $"CUDA     available, {cuda} device(s)" : "CUDA     not available");
+            static string Has(string backend) => Torch.Distributed.ProcessGroup.IsAvailable(backend) ? "yes" : "no";
+            o.WriteLine($"c10d     gloo {Has("gloo")}, nccl {Has("nccl")} (data-parallel training, docs/scale-out.md)");
             string device;
             try { device = CliContext.Device(parsed).ToString(); }
             catch (Astro.UserInputException e) { device = "invalid: " + e.Message; }

@@ -20,7 +20,7 @@ public sealed class ModifiedKernelDsmLoss(CirculantNoiseKernel kernel) : ITraini
 
     public CirculantNoiseKernel Kernel { get; } = kernel;
 
-    public Tensor Compute(ScoreModel model, Tensor x0, Generator rng)
+    public Tensor Compute(ScoreModel model, Tensor x0, BatchDraws draws)
     {
         var sde = model.Sde;
         var a = Kernel.Operator;
@@ -28,14 +28,14 @@ public sealed class ModifiedKernelDsmLoss(CirculantNoiseKernel kernel) : ITraini
         if (!x0.Shape.Skip(1).SequenceEqual(a.OutputShape))
             throw new Astro.UserInputException($"noise images are {string.Join("x", x0.Shape.Skip(1))} but the forward model observes {string.Join("x", a.OutputShape)}");
         using var scope = torch.NewDisposeScope();
-        var u = torch.Rand([b], rng, x0.DType, x0.Device);
+        var u = draws.Rand([b], x0.DType, x0.Device);
         var t = u.Mul(sde.T - sde.Epsilon).Add(sde.Epsilon);
-        var z = torch.Randn([b, .. a.InputShape], rng, x0.DType, x0.Device);
+        var z = draws.Randn([b, .. a.InputShape], x0.DType, x0.Device);
         var az = a.Apply(z);
         var xt = sde.Perturb(x0, t, az);                           // mu eta_0 + sigma A z
         var target = Kernel.Whiten(az);
         var n = model.SigmaScore(xt, t);
-        var loss = n.Add(target).Square().Sum().Div(2.0 * b);
+        var loss = n.Add(target).Square().Sum().Div(2.0 * draws.GlobalBatch(b));
         return loss.MoveToOuterDisposeScope();
     }
 }

@@ -79,7 +79,7 @@ public sealed class NoiseModelTraining : IDisposable
     public TrainingResult Run(ITrainingMonitor? monitor = null, CancellationToken cancel = default)
     {
         var result = Trainer.Run(Options with { Monitor = monitor }, cancel);
-        if (Directory.Exists(Options.OutDir)) Info.Save(Options.OutDir);
+        if (Options.Parallel is not { IsMain: false } && Directory.Exists(Options.OutDir)) Info.Save(Options.OutDir);
         return result;
     }
 

@@ -24,4 +24,15 @@ public sealed record ProblemSpec
     public SlicResidual Residual { get; init; } = SlicResidual.Exact;
     /// <summary>Where the problem came from (a problem file), for messages and summaries; null for flags.</summary>
     public string? Source { get; init; }
+
+    /// <summary>
+    /// The same one-exposure problem for another observation (an object of a catalogue run): the exposure's forward model
+    /// and noise are kept, its observation (and mask) replaced by <paramref name="observation"/> (not owned).
+    /// </summary>
+    public ProblemSpec ForObservation(ObservationInput observation)
+    {
+        if (Exposures.Count != 1)
+            throw new Astro.UserInputException($"a catalogue gives one observation per object: its problem has one exposure (this one has {Exposures.Count})");
+        return this with { Exposures = [Exposures[0] with { ObservationPath = null, MaskPath = null, Observation = observation }] };
+    }
 }

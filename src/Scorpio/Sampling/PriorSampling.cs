@@ -52,7 +52,7 @@ public static class PriorSampling
             using (torch.InferenceMode())
             using (torch.NewDisposeScope())
             {
-                using var noise = SampleNoise.PerSample(options.Seed, start, size, options.Device);
+                using var noise = SampleNoise.PerSample(options.Seed, options.First + start, size, options.Device);
                 var x = SamplerRegistry.Generate(options.Sampler, score, sde, [size, .. itemShape], noise, options.Settings,
                     s => progress?.Invoke(new BatchProgress(batch, batches, before + s.Nfe, total, false)), options.Device);
                 samples.Add(toPhysical(x));

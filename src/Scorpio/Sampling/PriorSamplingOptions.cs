@@ -15,6 +15,11 @@ public sealed record PriorSamplingOptions
     public int BatchSize { get; init; } = 16;
     /// <summary>Run seed: sample k draws from <see cref="SampleNoise.SeedFor"/>(seed, k).</summary>
     public long Seed { get; init; }
+    /// <summary>
+    /// Index in the run of the first sample drawn (a block of a sharded run, <see cref="Catalogues.CatalogueJob"/>): the samples
+    /// are those of indices First .. First + Count - 1 of the run, identical to the same indices of an unsharded run.
+    /// </summary>
+    public long First { get; init; }
     /// <summary>Where to sample (the score's device).</summary>
     public Device Device { get; init; } = Device.CPU;
 }

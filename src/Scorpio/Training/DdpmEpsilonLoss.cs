@@ -16,16 +16,19 @@ public sealed class DdpmEpsilonLoss(EpsilonParametrisation parametrisation, bool
 
     public string Name => L1 ? "ddpm-l1" : "ddpm-l2";
 
-    public Tensor Compute(ScoreModel model, Tensor x0, Generator rng)
+    public Tensor Compute(ScoreModel model, Tensor x0, BatchDraws draws)
     {
         var chain = parametrisation.Chain;
         long b = x0.Size(0);
         using var scope = torch.NewDisposeScope();
-        var steps = torch.RandInt(0, chain.Steps, [b], rng, x0.Device);
+        var steps = draws.RandInt(chain.Steps, [b], x0.Device);
         var t = chain.TimeOf(steps);
-        var z = torch.RandnLike(x0, rng);
+        var z = draws.RandnLike(x0);
         var xt = chain.Perturb(x0, t, z);
         var eps = parametrisation.PredictEpsilon(model.Network, xt, t);
-        return (L1 ? torch.L1Loss(eps, z) : torch.MseLoss(eps, z)).MoveToOuterDisposeScope();
+        var mean = L1 ? torch.L1Loss(eps, z) : torch.MseLoss(eps, z);
+        // This process's share of the global batch's mean (the whole mean with one process).
+        long global = draws.GlobalBatch(b);
+        return (global == b ? mean : mean.Mul((double)b / global)).MoveToOuterDisposeScope();
     }
 }

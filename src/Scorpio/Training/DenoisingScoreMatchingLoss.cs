@@ -13,17 +13,17 @@ public sealed class DenoisingScoreMatchingLoss : ITrainingLoss
 {
     public string Name => "dsm";
 
-    public Tensor Compute(ScoreModel model, Tensor x0, Generator rng)
+    public Tensor Compute(ScoreModel model, Tensor x0, BatchDraws draws)
     {
         var sde = model.Sde;
         long b = x0.Size(0);
         using var scope = torch.NewDisposeScope();
-        var u = torch.Rand([b], rng, x0.DType, x0.Device);
+        var u = draws.Rand([b], x0.DType, x0.Device);
         var t = u.Mul(sde.T - sde.Epsilon).Add(sde.Epsilon);
-        var z = torch.RandnLike(x0, rng);
+        var z = draws.RandnLike(x0);
         var xt = sde.Perturb(x0, t, z);
         var n = model.SigmaScore(xt, t);
         var residual = n.Add(z);
-        return residual.Square().Sum().Div(2.0 * b).MoveToOuterDisposeScope();
+        return residual.Square().Sum().Div(2.0 * draws.GlobalBatch(b)).MoveToOuterDisposeScope();
     }
 }

@@ -14,19 +14,19 @@ public sealed class EdmLoss(EdmPreconditioning preconditioning) : ITrainingLoss
 {
     public string Name => "edm";
 
-    public Tensor Compute(ScoreModel model, Tensor x0, Generator rng)
+    public Tensor Compute(ScoreModel model, Tensor x0, BatchDraws draws)
     {
         var p = preconditioning;
         long b = x0.Size(0);
         using var scope = torch.NewDisposeScope();
-        var normal = torch.Randn([b], rng, x0.DType, x0.Device);
+        var normal = draws.Randn([b], x0.DType, x0.Device);
         var sigma = normal.Mul(p.PStd).Add(p.PMean).Exp();
-        var z = torch.RandnLike(x0, rng);
+        var z = draws.RandnLike(x0);
         var noise = z.Mul(PerSample.Broadcast(sigma, x0));
         var xt = x0.Add(noise);
         var d = p.Denoise(model.Network, xt, sigma);
         var sq = d.Sub(x0).Square();
         var weighted = sq.Mul(PerSample.Broadcast(p.LossWeight(sigma), x0));
-        return weighted.Sum().Div((double)b).MoveToOuterDisposeScope();
+        return weighted.Sum().Div((double)draws.GlobalBatch(b)).MoveToOuterDisposeScope();
     }
 }

@@ -17,6 +17,14 @@ namespace Scorpio.Training;
 /// 12 is bit-identical to a 12-step run (same seed, device and thread count). Dropout draws from
 /// libtorch's global generator, seeded at start but not checkpointed: with dropout > 0 resumed runs
 /// are statistically, not bitwise, equivalent (the default dropout is 0).
+/// <para>Data-parallel (<see cref="TrainingOptions.Parallel"/>): every rank draws the batch indices, augmentation and
+/// noise of the whole global batch from the same generators and computes its block of rows (<see cref="BatchShard"/>);
+/// one allreduce per step sums the gradients (and the loss shares, and the ranks' stop votes) before they are clipped, so
+/// every rank takes the same optimiser step and a run on W ranks follows the single-process run of the same batch size up
+/// to float32 rounding of the sums. One process reads nothing on the host between loss reads (every
+/// <see cref="TrainingOptions.LossReadEvery"/> steps and before each checkpoint); a data-parallel rank also reads the
+/// summed stop votes once per step. Rank 0 writes config.json, the checkpoints, model.safetensors and loss.csv; every rank resumes from the
+/// same checkpoint, whatever the number of ranks that wrote it.</para>
 /// </summary>
 public static class Trainer
 {
@@ -25,7 +33,8 @@ public static class Trainer
     {
         var clock = Stopwatch.StartNew();
         var folder = new RunFolder(options.OutDir);
-        var monitor = options.Monitor;
+        bool main = options.Parallel?.IsMain ?? true;
+        var monitor = main ? options.Monitor : null;
         var (config, data, ownsData) = options.Resume ? PrepareResume(options, folder) : PrepareNew(options, folder);
         try
         {
@@ -41,7 +50,7 @@ public static class Trainer
                 config = config with { Training = config.Training with { Loss = kind.DefaultLoss } };
             }
             else config = config with { Training = config.Training with { Loss = options.Loss?.Name ?? config.Training.Loss } };
-            folder.WriteConfig(config);
+            if (main) folder.WriteConfig(config);
             return Loop(options, folder, config, normalised, clock, cancel);
         }
         finally
@@ -52,7 +61,8 @@ public static class Trainer
 
     private static (RunConfig, TrainingDataset, bool) PrepareNew(TrainingOptions o, RunFolder folder)
     {
-        if (File.Exists(folder.ConfigPath))
+        // Rank 0 alone checks the folder (the others would see the config.json it is writing).
+        if (o.Parallel is not { IsMain: false } && File.Exists(folder.ConfigPath))
             throw new UserInputException($"{folder.Path} already holds a training run (config.json); add --resume to continue it, or choose another --out");
         var config = o.Config with { ScorpioVersion = RunConfig.CurrentVersion };
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
@@ -99,7 +109,9 @@ public static class Trainer
     private static TrainingResult Loop(TrainingOptions o, RunFolder folder, RunConfig config, Tensor data, Stopwatch clock, CancellationToken cancel)
     {
         var t = config.Training;
-        var monitor = o.Monitor;
+        var dp = o.Parallel;
+        bool main = dp?.IsMain ?? true;
+        var monitor = main ? o.Monitor : null;
         ulong seed = unchecked((ulong)config.Seed);
         torch.ManualSeed(seed);
         using var initRng = new Generator(seed);
@@ -116,6 +128,18 @@ public static class Trainer
         long step = 0;
         double priorSeconds = 0;
         if (o.Resume) (step, priorSeconds) = Checkpoints.Restore(folder, model, optimizer, ema, dataRng, noiseRng);
+        BatchShard? shard = null;
+        if (dp is not null)
+        {
+            if (t.Batch < dp.WorldSize)
+                throw new InvalidSettingException("batch", $"is the global batch, split over the {dp.WorldSize} processes: it must be at least {dp.WorldSize} (got {t.Batch})");
+            shard = BatchShard.Of(t.Batch, dp.Rank, dp.WorldSize);
+            dp.Agree(step, "the step to start from");
+            dp.Agree(data.Size(0), "the number of training samples");
+            dp.Agree(ConfigHash(config), "the run configuration (config.json)");
+            // Rank 0's weights rule (as DistributedDataParallel does); the optimiser and EMA states come from the same checkpoint.
+            dp.BroadcastFromMain(model.Network.StateDict().Values);
+        }
         if (step >= t.Steps)
         {
             var done = new TrainingResult(TrainingOutcome.AlreadyDone, step, double.NaN,
@@ -125,13 +149,16 @@ public static class Trainer
         }
         monitor?.Started(config, step, folder.Path);
         monitor?.Note($"{model.Network.ParameterCount:N0} parameters, {data.Size(0)} training samples, loss {loss.Name}, device {o.Device}");
+        if (dp is not null)
+            monitor?.Note($"data-parallel: {dp.WorldSize} processes ({dp.Backend}), global batch {t.Batch} ({shard!.Value.Count}-{(t.Batch + dp.WorldSize - 1) / dp.WorldSize} per process), " +
+                $"gradients summed in {(dp.BucketBytes > 0 ? $"buckets of {dp.BucketBytes / 1e6:G3} MB" : "one flat bucket")}; rank 0 writes {folder.Path}");
 
         var schedule = LrSchedule.Constant(t.Lr, t.Warmup);
         var sampler = new BatchSampler(data.Size(0), t.Batch, config.Seed);
         var stepper = new TrainingStep(model, loss, optimizer, ema, t.GradClip);
         int size = config.Network.ImageSize;
         int readEvery = Math.Max(1, o.LossReadEvery);
-        using var log = LossLog.Open(folder.LossLogPath, o.Resume ? step : null);
+        using var log = main ? LossLog.Open(folder.LossLogPath, o.Resume ? step : null) : null;
         double lastLoss = double.NaN, smoothLoss = 0, smoothWeight = 0, speed = 0;
         long lastSaved = step;
         var session = Stopwatch.StartNew();
@@ -140,19 +167,32 @@ public static class Trainer
 
         void Save()
         {
-            log.Flush();
-            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss);
             lastSaved = step;
+            if (!main) return;
+            log!.Flush();
+            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss);
         }
 
+        var reduceClock = new Stopwatch();
+        long reduced = 0, firstStep = step;
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         TrainingResult Finish(TrainingOutcome outcome, string message)
         {
+            if (step > firstStep)
+            {
+                double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalMilliseconds / (step - firstStep);
+                string cost = string.Create(CultureInfo.InvariantCulture, $"cost: {cpu:F0} ms of CPU per step in this process, {session.Elapsed.TotalMilliseconds / (step - firstStep):F0} ms wall");
+                if (dp is not null && reduced > 0)
+                    cost += string.Create(CultureInfo.InvariantCulture, $"; allreduce: {reduceClock.Elapsed.TotalMilliseconds / reduced:F1} ms per step ({dp.CollectivesPerStep} collective(s), waiting for the slower rank included)");
+                monitor?.Note(cost);
+            }
             var r = new TrainingResult(outcome, step, lastLoss, message, folder.Path, clock.Elapsed.TotalSeconds);
             monitor?.Finished(r);
             return r;
         }
 
         // One host read for every pending step; logs them. Returns the first non-finite step's description, or null.
+        // Data-parallel ranks hold the same summed losses and gradients and read at the same steps, so they agree.
         string? ReadPending()
         {
             if (pending.Count == 0) return null;
@@ -179,13 +219,14 @@ public static class Trainer
                 lastLoss = value;
                 smoothLoss = 0.95 * smoothLoss + 0.05 * value;
                 smoothWeight = 0.95 * smoothWeight + 0.05;
-                log.Append(p.Step, value, p.Lr, p.Rate, p.Seconds);
+                log?.Append(p.Step, value, p.Lr, p.Rate, p.Seconds);
             }
             foreach (var p in pending) { p.Loss.Dispose(); p.Norm.Dispose(); }
             pending.Clear();
             return failure;
         }
 
+        bool TimeUp() => o.MaxTime is TimeSpan max && clock.Elapsed >= max;
         try
         {
             while (step < t.Steps)
@@ -193,13 +234,33 @@ public static class Trainer
                 var stepClock = Stopwatch.StartNew();
                 double lr = schedule.At(step);
                 optimizer.LearningRate = lr;
+                bool timeUp = false, cancelled = false;
                 Tensor stepLoss, stepNorm;
                 using (torch.NewDisposeScope())
                 {
-                    var idx = torch.FromArray(sampler.Indices(step)).To(data.Device);
-                    var batch = data.IndexSelect(0, idx);
-                    var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng);
-                    var (l, n) = stepper.Run(augmented, noiseRng);
+                    var indices = sampler.Indices(step);
+                    if (shard is { } sh) indices = indices[sh.Offset..(sh.Offset + sh.Count)];
+                    var batch = data.IndexSelect(0, torch.FromArray(indices).To(data.Device));
+                    var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng, shard);
+                    var draws = new BatchDraws(noiseRng, shard);
+                    Tensor l, n;
+                    if (dp is null) (l, n) = stepper.Run(augmented, draws);
+                    else
+                    {
+                        // The allreduce sums the ranks' gradients before clipping, so every rank clips the whole batch's
+                        // gradient (on the device) and takes the same step. The ranks' stop votes ride in the same
+                        // collective and are read here: data-parallel training costs this one small host read per step
+                        // (on Gloo the collective has already waited for every rank; docs/scale-out.md), so that every
+                        // rank stops after the same step. A non-finite loss share makes the summed loss and gradients
+                        // non-finite on every rank, found at the same deferred read everywhere.
+                        var share = stepper.Backward(augmented, draws);
+                        reduceClock.Start();
+                        (l, var votes) = dp.Reduce(stepper.Parameters, share, TimeUp() ? 1 : 0, cancel.IsCancellationRequested ? 1 : 0);
+                        reduceClock.Stop();
+                        reduced++;
+                        (timeUp, cancelled) = (votes[0] > 0, votes[1] > 0);
+                        n = stepper.Update();
+                    }
                     stepLoss = l.DetachFromDisposeScope();
                     stepNorm = n.DetachFromDisposeScope();
                 }
@@ -210,8 +271,10 @@ public static class Trainer
                 pending.Add((step, stepLoss, stepNorm, lr, rate, priorSeconds + session.Elapsed.TotalSeconds));
 
                 bool save = step % t.CheckpointEvery == 0 || step == t.Steps;
-                bool timeUp = step < t.Steps && o.MaxTime is TimeSpan max && clock.Elapsed >= max;
-                bool cancelled = step < t.Steps && cancel.IsCancellationRequested;
+                // One process decides after the step; data-parallel ranks by their votes cast before it (all agree).
+                if (dp is null) (timeUp, cancelled) = (TimeUp(), cancel.IsCancellationRequested);
+                timeUp &= step < t.Steps;
+                cancelled &= step < t.Steps;
                 if (save || timeUp || cancelled || pending.Count >= readEvery)
                 {
                     if (ReadPending() is string failure)
@@ -243,6 +306,10 @@ public static class Trainer
         return Finish(TrainingOutcome.Completed, string.Create(CultureInfo.InvariantCulture,
             $"trained {step} steps in {folder.Path}: final loss {lastLoss:G5} (smoothed {smoothLoss / Math.Max(smoothWeight, 1e-12):G5}); model.safetensors holds the EMA weights"));
     }
+
+    // A stable fingerprint of the configuration (string.GetHashCode differs between processes).
+    private static long ConfigHash(RunConfig config) =>
+        BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ConfigJson.Serialize(config))), 0);
 
     /// <summary>
     /// <see cref="ScoreModel.Create"/> (same draws), with the network constructors' checks of their configuration (image size

@@ -32,6 +32,12 @@ public sealed record TrainingOptions
     /// Its <see cref="ITrainingLoss.Name"/> is recorded in config.json; give the same objective again on resume.
     /// </summary>
     public ITrainingLoss? Loss { get; init; }
+    /// <summary>
+    /// The data-parallel job this process is a rank of (<see cref="Distributed.DataParallel.Join"/>), or null for one process.
+    /// <see cref="RunConfig"/>'s training.batch is then the global batch; rank 0 alone writes <see cref="OutDir"/> and reports
+    /// to <see cref="Monitor"/>. Not disposed here.
+    /// </summary>
+    public Distributed.DataParallel? Parallel { get; init; }
     /// <summary>Progress and messages; null = silent.</summary>
     public ITrainingMonitor? Monitor { get; init; }
     /// <summary>

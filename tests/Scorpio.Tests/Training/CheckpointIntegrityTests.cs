@@ -101,14 +101,14 @@ public class CheckpointIntegrityTests
     }
 
     /// <summary>The DSM loss for a few calls, then NaN (a diverging run).</summary>
-    private sealed class NanAfter(int good) : ITrainingLoss
+    internal sealed class NanAfter(int good) : ITrainingLoss
     {
         private int _calls;
         private readonly DenoisingScoreMatchingLoss _dsm = new();
         public string Name => "dsm";
-        public Tensor Compute(ScoreModel model, Tensor x0, Generator rng)
+        public Tensor Compute(ScoreModel model, Tensor x0, BatchDraws draws)
         {
-            var l = _dsm.Compute(model, x0, rng);
+            var l = _dsm.Compute(model, x0, draws);
             if (_calls++ < good) return l;
             using (l) return l.Mul(double.NaN);
         }
