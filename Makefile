@@ -58,9 +58,9 @@ bench: build
 gallery: build
 	bin/scorpio demo --out demo-output
 	cp demo-output/figures/prior.png demo-output/figures/posterior.png demo-output/figures/posterior_samples.png demo-output/figures/inpaint.png docs/gallery/
-	bin/scorpio data preview --file ../shared/data/galaxies/hst_cosmos_f814w_147246.fits --out docs/gallery/real/hst_cosmos_galaxy.png
-	bin/scorpio data preview --file ../shared/data/trails/satellite_trail_saao.fits --stretch zscale --out docs/gallery/real/satellite_trail.png
-	bin/scorpio data preview --file ../shared/data/soss/niriss_soss_wasp39_medframe.npy --out docs/gallery/real/soss_trace.png
+	bin/scorpio data preview --file ../shared/data/galaxies/hst_cosmos_f814w_147246.fits --out docs/gallery/real/hst_cosmos_galaxy.png --overwrite
+	bin/scorpio data preview --file ../shared/data/trails/satellite_trail_saao.fits --stretch zscale --out docs/gallery/real/satellite_trail.png --overwrite
+	bin/scorpio data preview --file ../shared/data/soss/niriss_soss_wasp39_medframe.npy --out docs/gallery/real/soss_trace.png --overwrite
 
 clean:
 	rm -rf native/build native/build.log

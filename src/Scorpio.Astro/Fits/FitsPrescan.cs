@@ -64,7 +64,7 @@ internal static class FitsPrescan
                 FitsGzipTileCheck.Check(path, hdu, fs, offset, cards);
             }
             long? bitpix = Long(cards, "BITPIX"), naxis = Long(cards, "NAXIS");
-            if (bitpix is null || naxis is null || naxis < 0 || naxis > 999) return;
+            if (bitpix is not (8 or 16 or 32 or 64 or -32 or -64) || naxis is null || naxis < 0 || naxis > 999) return;
             long n = naxis == 0 ? 0 : 1;
             for (int i = 1; i <= naxis; i++)
             {
@@ -74,7 +74,7 @@ internal static class FitsPrescan
             }
             long pcount = Long(cards, "PCOUNT") ?? 0, gcount = Long(cards, "GCOUNT") ?? 1;
             if (pcount < 0 || gcount < 0) return;
-            long bytes = Math.Abs(bitpix.Value) / 8 * gcount * (pcount + n);
+            long bytes = Math.Abs(bitpix!.Value) / 8 * gcount * (pcount + n);
             if (bytes < 0 || bytes > fs.Length) return;
             offset += (bytes + Block - 1) / Block * Block;
         }

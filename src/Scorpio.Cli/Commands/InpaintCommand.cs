@@ -27,6 +27,7 @@ internal static class InpaintCommand
         cmd.MapParameters(("count", n), ("batchSize", batch));
         cmd.SetAction(pr =>
         {
+            OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorFiles.SampleProducts);
             var device = CliContext.Device(pr);
             using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
             using var input = ObservationInput.Load(pr.GetValue(image)!, pr.GetValue(mask), m => Console.Error.WriteLine("notice: " + m));

@@ -25,6 +25,7 @@ internal static class TransferCommand
         cmd.MapParameters(("fraction", t), ("count", n), ("batchSize", batch));
         cmd.SetAction(pr =>
         {
+            OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorFiles.SampleProducts);
             var device = CliContext.Device(pr);
             using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
             using var input = ObservationInput.Load(pr.GetValue(image)!, null, m => Console.Error.WriteLine("notice: " + m));

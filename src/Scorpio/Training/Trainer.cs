@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Scorpio.Astro;
+using Scorpio.Astro.DataTools;
 using Scorpio.Data;
 using Scorpio.Torch;
 using Scorpio.Torch.Optim;
@@ -26,6 +27,10 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         var folder = new RunFolder(options.OutDir);
         var monitor = options.Monitor;
+        if (File.Exists(folder.Path))
+            throw new UserInputException($"{folder.Path} is a file, not a run folder: give --out a folder name (it is created), or remove the file");
+        if (options.Resume) folder.ReadConfig(); // a missing or damaged run is reported before anything is created
+        using var runLock = folder.Lock(m => monitor?.Note(m));
         var (config, data, ownsData) = options.Resume ? PrepareResume(options, folder) : PrepareNew(options, folder);
         try
         {
@@ -52,7 +57,9 @@ public static class Trainer
 
     private static (RunConfig, TrainingDataset, bool) PrepareNew(TrainingOptions o, RunFolder folder)
     {
-        if (File.Exists(folder.ConfigPath))
+        if (folder.NeverCheckpointed)
+            o.Monitor?.Note($"{folder.Path} holds a run stopped before its first checkpoint; starting it again");
+        else if (File.Exists(folder.ConfigPath))
             throw new UserInputException($"{folder.Path} already holds a training run (config.json); add --resume to continue it, or choose another --out");
         var config = o.Config with { ScorpioVersion = RunConfig.CurrentVersion };
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
@@ -76,7 +83,11 @@ public static class Trainer
     private static (RunConfig, TrainingDataset, bool) PrepareResume(TrainingOptions o, RunFolder folder)
     {
         var config = folder.ReadConfig();
-        if (!File.Exists(folder.CheckpointPath)) throw new UserInputException($"{folder.Path}: no checkpoint.safetensors to resume from");
+        if (!File.Exists(folder.CheckpointPath))
+        {
+            if (!folder.NeverCheckpointed) throw new UserInputException($"{folder.Path}: no checkpoint.safetensors to resume from (model.safetensors alone cannot continue training); retrain into a new folder");
+            o.Monitor?.Note($"{folder.Path} has no checkpoint yet (stopped before the first): training starts at step 0 with its config.json");
+        }
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
         RunConfigResolver.Validate(config, o.Loss?.Name);
         var paths = o.DataPaths.Count > 0 ? o.DataPaths : config.Data.Sources;
@@ -115,7 +126,12 @@ public static class Trainer
 
         long step = 0;
         double priorSeconds = 0;
-        if (o.Resume) (step, priorSeconds) = Checkpoints.Restore(folder, model, optimizer, ema, dataRng, noiseRng);
+        if (o.Resume && File.Exists(folder.CheckpointPath))
+        {
+            (step, priorSeconds) = Checkpoints.Restore(folder, model, optimizer, ema, dataRng, noiseRng);
+            if (Checkpoints.RefreshModel(folder, config, model, ema, step))
+                monitor?.Note($"rewrote {folder.ModelPath} from the checkpoint (step {step}): the last save was interrupted before it");
+        }
         if (step >= t.Steps)
         {
             var done = new TrainingResult(TrainingOutcome.AlreadyDone, step, double.NaN,
@@ -138,8 +154,8 @@ public static class Trainer
         void Save()
         {
             log.Flush();
-            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss);
-            lastSaved = step;
+            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss,
+                checkpointWritten: () => lastSaved = step);
         }
 
         TrainingResult Finish(TrainingOutcome outcome, string message)
@@ -149,62 +165,73 @@ public static class Trainer
             return r;
         }
 
-        while (step < t.Steps)
+        try
         {
-            var stepClock = Stopwatch.StartNew();
-            double lr = schedule.At(step);
-            optimizer.LearningRate = lr;
-            double value, gradNorm = 0;
-            using (torch.NewDisposeScope())
+            while (step < t.Steps)
             {
-                var idx = torch.FromArray(sampler.Indices(step)).To(data.Device);
-                var batch = data.IndexSelect(0, idx);
-                var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng);
-                var l = loss.Compute(model, augmented, noiseRng);
-                value = l.ToDouble();
-                if (double.IsFinite(value))
+                var stepClock = Stopwatch.StartNew();
+                double lr = schedule.At(step);
+                optimizer.LearningRate = lr;
+                double value, gradNorm = 0;
+                using (torch.NewDisposeScope())
+                {
+                    var idx = torch.FromArray(sampler.Indices(step)).To(data.Device);
+                    var batch = data.IndexSelect(0, idx);
+                    var augmented = Augmenter.Apply(batch, t.Augment, size, dataRng);
+                    var l = loss.Compute(model, augmented, noiseRng);
+                    value = l.ToDouble();
+                    if (double.IsFinite(value))
+                    {
+                        optimizer.ZeroGrad();
+                        l.Backward();
+                        if (t.GradClip > 0) gradNorm = GradClip.ClipGradNorm(parameters, t.GradClip);
+                    }
+                }
+                if (!double.IsFinite(value) || !double.IsFinite(gradNorm))
                 {
                     optimizer.ZeroGrad();
-                    l.Backward();
-                    if (t.GradClip > 0) gradNorm = GradClip.ClipGradNorm(parameters, t.GradClip);
+                    string what = double.IsFinite(value) ? $"the gradient norm is {gradNorm}" : $"the loss is {value}";
+                    string last = double.IsNaN(lastLoss) ? "no finite loss yet" : $"last finite loss {lastLoss:G5} at step {step}";
+                    return Finish(TrainingOutcome.Diverged,
+                        $"training stopped at step {step + 1}: {what} ({last}). Nothing was saved after step {lastSaved}; " +
+                        $"{(lastSaved > 0 ? folder.CheckpointPath + " still holds that state" : "no checkpoint was written")}. " +
+                        $"Try a lower learning rate (now {t.Lr:G3}), a longer warm-up or gradient clipping, and check the data for extreme values.");
+                }
+                optimizer.Step();
+                ema.Update();
+                optimizer.ZeroGrad();
+                step++;
+                lastLoss = value;
+
+                double seconds = stepClock.Elapsed.TotalSeconds;
+                double rate = t.Batch / Math.Max(seconds, 1e-9);
+                speed = speed == 0 ? rate : 0.9 * speed + 0.1 * rate;
+                smoothLoss = 0.95 * smoothLoss + 0.05 * value;
+                smoothWeight = 0.95 * smoothWeight + 0.05;
+                log.Append(step, value, lr, rate, priorSeconds + session.Elapsed.TotalSeconds);
+                var eta = TimeSpan.FromSeconds((t.Steps - step) * t.Batch / Math.Max(speed, 1e-9));
+                monitor?.Progress(new TrainingProgress(step, t.Steps, smoothLoss / smoothWeight, lr, speed, clock.Elapsed, eta));
+
+                if (step % t.CheckpointEvery == 0 || step == t.Steps) Save();
+                if (step < t.Steps && o.MaxTime is TimeSpan max && clock.Elapsed >= max)
+                {
+                    Save();
+                    return Finish(TrainingOutcome.TimeLimit, $"stopped at the time limit ({max.TotalMinutes:G4} min) after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
+                }
+                if (step < t.Steps && cancel.IsCancellationRequested)
+                {
+                    Save();
+                    return Finish(TrainingOutcome.Cancelled, $"interrupted after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
                 }
             }
-            if (!double.IsFinite(value) || !double.IsFinite(gradNorm))
-            {
-                optimizer.ZeroGrad();
-                string what = double.IsFinite(value) ? $"the gradient norm is {gradNorm}" : $"the loss is {value}";
-                string last = double.IsNaN(lastLoss) ? "no finite loss yet" : $"last finite loss {lastLoss:G5} at step {step}";
-                return Finish(TrainingOutcome.Diverged,
-                    $"training stopped at step {step + 1}: {what} ({last}). Nothing was saved after step {lastSaved}; " +
-                    $"{(lastSaved > 0 ? folder.CheckpointPath + " still holds that state" : "no checkpoint was written")}. " +
-                    $"Try a lower learning rate (now {t.Lr:G3}), a longer warm-up or gradient clipping, and check the data for extreme values.");
-            }
-            optimizer.Step();
-            ema.Update();
-            optimizer.ZeroGrad();
-            step++;
-            lastLoss = value;
-
-            double seconds = stepClock.Elapsed.TotalSeconds;
-            double rate = t.Batch / Math.Max(seconds, 1e-9);
-            speed = speed == 0 ? rate : 0.9 * speed + 0.1 * rate;
-            smoothLoss = 0.95 * smoothLoss + 0.05 * value;
-            smoothWeight = 0.95 * smoothWeight + 0.05;
-            log.Append(step, value, lr, rate, priorSeconds + session.Elapsed.TotalSeconds);
-            var eta = TimeSpan.FromSeconds((t.Steps - step) * t.Batch / Math.Max(speed, 1e-9));
-            monitor?.Progress(new TrainingProgress(step, t.Steps, smoothLoss / smoothWeight, lr, speed, clock.Elapsed, eta));
-
-            if (step % t.CheckpointEvery == 0 || step == t.Steps) Save();
-            if (step < t.Steps && o.MaxTime is TimeSpan max && clock.Elapsed >= max)
-            {
-                Save();
-                return Finish(TrainingOutcome.TimeLimit, $"stopped at the time limit ({max.TotalMinutes:G4} min) after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
-            }
-            if (step < t.Steps && cancel.IsCancellationRequested)
-            {
-                Save();
-                return Finish(TrainingOutcome.Cancelled, $"interrupted after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
-            }
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Checkpoints are written to a temporary name and renamed: a failed write leaves the last one whole.
+            string file = e is DiskFullException full ? full.Path : folder.LossLogPath;
+            throw DiskFull.Error(file, e, lastSaved > 0
+                ? $"training stopped at step {step}; {folder.CheckpointPath} still holds step {lastSaved}: free space, then continue with scorpio train --out {folder.Path} --resume"
+                : $"training stopped at step {step}, before its first checkpoint: free space, then start again with scorpio train --out {folder.Path} --resume");
         }
         return Finish(TrainingOutcome.Completed, string.Create(CultureInfo.InvariantCulture,
             $"trained {step} steps in {folder.Path}: final loss {lastLoss:G5} (smoothed {smoothLoss / Math.Max(smoothWeight, 1e-12):G5}); model.safetensors holds the EMA weights"));
