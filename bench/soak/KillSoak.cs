@@ -20,7 +20,7 @@ internal static class KillSoak
     public static int Run(string[] argv)
     {
         var a = new SoakArgs(argv);
-        int kills = (int)a.Long("--kills", 20), steps = (int)a.Long("--steps", 150);
+        int kills = (int)a.Long("--kills", 20), steps = (int)a.Long("--steps", 200);
         string outPath = a.Get("--out", "bench/results/kill.json");
         string work = Path.GetFullPath(a.Get("--work", Path.Combine(Path.GetTempPath(), "scorpio-kill-soak")));
         if (Directory.Exists(work)) Directory.Delete(work, true);
@@ -40,6 +40,9 @@ internal static class KillSoak
         var (refExit, refErr) = RunScorpio(Train(reference, false));
         if (refExit != 0) throw new InvalidOperationException($"the uninterrupted run failed (exit {refExit}): {refErr}");
         double refSeconds = refClock.Elapsed.TotalSeconds;
+        // The training part of the reference (loss.csv's cumulative seconds), without process start-up: random kills land
+        // within a tenth of it after training has started, so that 20 kills spread over the whole run.
+        double trainSeconds = double.Parse(File.ReadLines(Path.Combine(reference, "loss.csv")).Last().Split(',')[4], System.Globalization.CultureInfo.InvariantCulture);
 
         string run = Path.Combine(work, "run");
         var events = new JsonArray();
@@ -51,7 +54,7 @@ internal static class KillSoak
             string mode = modes[i % modes.Length];
             var p = Start(Train(run, resume));
             var started = Stopwatch.StartNew();
-            string what = WaitAndKill(p, run, mode, rng, refSeconds, out bool exited);
+            string what = WaitAndKill(p, run, mode, rng, trainSeconds, out bool exited);
             var state = Inspect(run, ref unreadable);
             state["kill"] = i + 1;
             state["mode"] = mode;
@@ -94,6 +97,7 @@ internal static class KillSoak
             ["kills_during"] = new JsonObject(events.GroupBy(e => e!["killed_during"]!.GetValue<string>()).Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count()))),
             ["events"] = events,
             ["reference_seconds"] = Math.Round(refSeconds, 1),
+            ["reference_training_seconds"] = Math.Round(trainSeconds, 1),
             ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 1),
             ["cpu"] = BenchMachine.CpuModel(),
             ["load_average"] = BenchMachine.LoadAverage(),
@@ -105,12 +109,13 @@ internal static class KillSoak
     }
 
     // Kills when the mode's moment comes; says what the run was doing, judged from its files at that instant.
-    private static string WaitAndKill(Process p, string run, string mode, Random rng, double refSeconds, out bool exited)
+    private static string WaitAndKill(Process p, string run, string mode, Random rng, double trainSeconds, out bool exited)
     {
         var deadline = Stopwatch.StartNew();
         string lossPath = Path.Combine(run, "loss.csv");
-        long lossStart = File.Exists(lossPath) ? new FileInfo(lossPath).Length : -1;
-        double delay = rng.NextDouble() * Math.Max(0.2, refSeconds / 4);
+        long startStep = CheckpointStep(run);
+        var startTime = DateTime.UtcNow;
+        double delay = rng.NextDouble() * trainSeconds / 10;
         var afterStart = (Stopwatch?)null;
         while (!p.HasExited && deadline.Elapsed.TotalSeconds < 120)
         {
@@ -122,7 +127,8 @@ internal static class KillSoak
                 "model-write" => modelTmp,
                 _ => afterStart is not null && afterStart.Elapsed.TotalSeconds >= delay,
             };
-            if (afterStart is null && File.Exists(lossPath) && new FileInfo(lossPath).Length > Math.Max(lossStart, 0) + 40) afterStart = Stopwatch.StartNew();
+            // Training has started once this process has logged a step beyond the checkpoint it resumed from.
+            if (afterStart is null && File.Exists(lossPath) && File.GetLastWriteTimeUtc(lossPath) > startTime && LoggedSteps(lossPath) > startStep) afterStart = Stopwatch.StartNew();
             if (go)
             {
                 try { p.Kill(); } catch (InvalidOperationException) { }
@@ -135,6 +141,12 @@ internal static class KillSoak
         exited = p.HasExited;
         if (!p.HasExited) { p.Kill(); p.WaitForExit(); }
         return "timeout";
+    }
+
+    private static long LoggedSteps(string lossPath)
+    {
+        try { return File.ReadLines(lossPath).Count() - 1; }
+        catch (IOException) { return 0; }
     }
 
     // After a kill: every checkpoint and weights file present loads and passes its checksum.

@@ -8,7 +8,7 @@ namespace Scorpio.Cli.Tests;
 /// their FITS inputs, `scorpio sample` on a mutated run) fed to the readers in this process. Expected: no crash (an exception
 /// the CLI would call an internal error, or exit 70), no hang (each case answers within 20 s; they take milliseconds), no case
 /// over 1 GiB of allocations, and every refusal names the file (one line through the CLI). SCORPIO_FUZZ_SEED explores other
-/// cases; a failure names the case and saves its input.
+/// cases, SCORPIO_FUZZ_TRACE=KIND prints every refusal of that kind; a failure names the case and saves its input.
 /// </summary>
 public class FuzzSubsetTests
 {
