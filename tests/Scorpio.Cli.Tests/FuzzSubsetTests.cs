@@ -33,4 +33,22 @@ public class FuzzSubsetTests
         Assert.True(report.Kinds.Values.Sum(k => k.Read) > 200, report.Summary());
         Console.WriteLine(report.Summary());
     }
+
+    /// <summary>
+    /// The cases of the soak (seed 18) that failed before their fix, replayed: a config.json with a key given twice (exit 70),
+    /// a tile-compressed table whose column offsets overflowed a file position, a ZNAXIS error that did not name the file, and
+    /// an IMAGE extension with PCOUNT = -1729 on which cfitsio looped for minutes.
+    /// </summary>
+    [Fact]
+    public void TheSoaksFindingsStayFixed()
+    {
+        var dir = Scorpio.Tests.TestPaths.TempDir("fuzz-findings");
+        using var corpus = FuzzCorpus.Create(Path.Combine(dir, "corpus"));
+        var campaign = new FuzzCampaign(corpus, FuzzTargets.All(), Path.Combine(dir, "cases"));
+        foreach (long k in new long[] { 13878, 29395, 36773, 96842 })
+        {
+            var report = campaign.Run(18, k, 1);
+            Assert.True(report.Crashes == 0 && report.Hangs == 0 && report.Unnamed == 0, $"case {k}: {report.Summary()}");
+        }
+    }
 }

@@ -36,7 +36,9 @@ public static class ConfigJson
         try { node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException e) { throw new UserInputException($"{source}: not valid JSON: {MessageText.OneLine(e.Message, 200)}"); }
         if (node is not JsonObject obj) throw new UserInputException($"{source}: the configuration must be a JSON object {{ ... }}");
-        CheckKeys(obj, typeof(RunConfig), "", source);
+        // JsonObject reads its members on first use and throws ArgumentException for a key given twice in one object.
+        try { CheckKeys(obj, typeof(RunConfig), "", source); }
+        catch (ArgumentException e) { throw new UserInputException($"{source}: a key appears twice in one object ({MessageText.OneLine(e.Message, 120)}); keep one of them"); }
         RunConfig config;
         try
         {
@@ -67,7 +69,9 @@ public static class ConfigJson
     /// <summary>True when the JSON file <paramref name="path"/> sets the key at <paramref name="keys"/> (e.g. "network", "imageSize").</summary>
     public static bool HasKey(string path, params string[] keys)
     {
-        JsonNode? node = JsonNode.Parse(SettingsText.Read(path, "a configuration file"), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        JsonNode? node;
+        try { node = JsonNode.Parse(SettingsText.Read(path, "a configuration file"), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (Exception e) when (e is JsonException or ArgumentException) { throw new UserInputException($"{path}: not valid JSON: {MessageText.OneLine(e.Message, 200)}"); }
         foreach (var k in keys)
         {
             if (node is not JsonObject o || !o.TryGetPropertyValue(k, out node)) return false;
