@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 NATIVE_LIB := native/build/libscorpio_torch.so
 CLI_DLL := src/Scorpio.Cli/bin/$(CONFIG)/net10.0/scorpio.dll
 
-.PHONY: all deps native build test demo demo-quick bench gallery eval eval-smoke clean
+.PHONY: all deps native build test demo demo-quick bench soak gallery eval eval-smoke clean
 
 all: build
 
@@ -53,6 +53,12 @@ bench: build
 	dotnet run -c Release --project bench/engine -- --out bench/results/engine.json
 	dotnet run -c Release --project bench/train -- --out bench/results/train.json
 	dotnet run -c Release --project bench/sample -- --out bench/results/sample.json
+
+## soak: the robustness soaks of issue 18 (about 1.5 hours on 2 cores): 10^5 fuzzed inputs, 20 kill -9 of a training run, RSS and live tensors (bench/results/fuzz.json, kill.json, memory.json)
+soak: build
+	dotnet run -c Release --project bench/soak -- fuzz --out bench/results/fuzz.json
+	dotnet run -c Release --project bench/soak -- kill --out bench/results/kill.json
+	dotnet run -c Release --project bench/soak -- memory --out bench/results/memory.json
 
 ## gallery: remake docs/gallery from the demo and the real data in ../shared/data
 gallery: build
