@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 NATIVE_LIB := native/build/libscorpio_torch.so
 CLI_DLL := src/Scorpio.Cli/bin/$(CONFIG)/net10.0/scorpio.dll
 
-.PHONY: all deps native build test demo demo-quick bench gallery eval eval-smoke clean
+.PHONY: all deps native build test demo demo-quick bench soak gallery eval eval-smoke clean
 
 all: build
 
@@ -57,6 +57,12 @@ bench: build
 	dotnet run -c Release --project bench/sample -- --out bench/results/sample.json
 	dotnet run -c Release --project bench/train-distributed -- --out bench/results/train-distributed.json
 
+## soak: the robustness soaks of issue 18 (about 1.5 hours on 2 cores): 10^5 fuzzed inputs, 20 kill -9 of a training run, RSS and live tensors (bench/results/fuzz.json, kill.json, memory.json)
+soak: build
+	dotnet run -c Release --project bench/soak -- fuzz --out bench/results/fuzz.json
+	dotnet run -c Release --project bench/soak -- kill --out bench/results/kill.json
+	dotnet run -c Release --project bench/soak -- memory --out bench/results/memory.json
+
 ## gallery: remake docs/gallery from the demo (figures, a screenshot of the posterior report's viewer) and the real data in ../shared/data
 gallery: build
 	bin/scorpio demo --out demo-output
@@ -67,9 +73,9 @@ gallery: build
 	    --disable-sync --hide-scrollbars --user-data-dir="$$(mktemp -d)" --window-size=900,1440 \
 	    --screenshot=docs/gallery/viewer.png "file://$(CURDIR)/demo-output/posterior/report.html" 2>/dev/null; \
 	else echo "notice: no chromium; docs/gallery/viewer.png not remade"; fi
-	bin/scorpio data preview --file ../shared/data/galaxies/hst_cosmos_f814w_147246.fits --out docs/gallery/real/hst_cosmos_galaxy.png
-	bin/scorpio data preview --file ../shared/data/trails/satellite_trail_saao.fits --stretch zscale --out docs/gallery/real/satellite_trail.png
-	bin/scorpio data preview --file ../shared/data/soss/niriss_soss_wasp39_medframe.npy --out docs/gallery/real/soss_trace.png
+	bin/scorpio data preview --file ../shared/data/galaxies/hst_cosmos_f814w_147246.fits --out docs/gallery/real/hst_cosmos_galaxy.png --overwrite
+	bin/scorpio data preview --file ../shared/data/trails/satellite_trail_saao.fits --stretch zscale --out docs/gallery/real/satellite_trail.png --overwrite
+	bin/scorpio data preview --file ../shared/data/soss/niriss_soss_wasp39_medframe.npy --out docs/gallery/real/soss_trace.png --overwrite
 
 clean:
 	rm -rf native/build native/build.log

@@ -1,12 +1,13 @@
 using System.CommandLine;
 using Scorpio.Astro;
+using Scorpio.Astro.DataTools;
 using Scorpio.Torch;
 
 namespace Scorpio.Cli;
 
 /// <summary>
 /// Runs a parsed command line: applies global settings and turns errors into one clear line. Problems with the input
-/// (files, option values, settings the library rejects) print <c>error: ...</c> and exit with 2; a library setting error
+/// (files, option values, settings the library rejects, a full disk) print one line <c>error: ...</c> and exit with 2; a library setting error
 /// (<see cref="InvalidSettingException"/>) is printed with the command's flag for that parameter (<see cref="ParameterFlags"/>).
 /// Anything else, an <see cref="ArgumentException"/> included, is a bug in Scorpio: <c>internal error: ...</c>, exit 70.
 /// SCORPIO_DEBUG=1 adds the stack trace.
@@ -20,6 +21,13 @@ internal static class CliRunner
 
     public static int Run(ParseResult parsed)
     {
+        if (parsed.Errors.Count > 0)
+        {
+            // One line, not System.CommandLine's list of errors followed by the whole help text.
+            Console.Error.WriteLine("error: " + MessageText.OneLine(string.Join("; ", parsed.Errors.Select(e => e.Message.TrimEnd('.')).Distinct()))
+                + $" (see `{CommandPath(parsed.CommandResult)} --help`)");
+            return UserError;
+        }
         try
         {
             ApplyThreads(parsed.GetValue(GlobalOptions.Threads));
@@ -35,16 +43,17 @@ internal static class CliRunner
             var error = Unwrap(e);
             string message = error is InvalidSettingException setting
                 ? setting.MessageFor(ParameterFlags.FlagFor(parsed.CommandResult.Command, setting.Parameter))
+                : DiskFull.Is(error) && error is not DiskFullException ? "the disk is full: " + error.Message + "; free space there or write to another folder"
                 : error.Message;
-            Console.Error.WriteLine("error: " + message);
+            Console.Error.WriteLine("error: " + MessageText.OneLine(message));
             Debug(error);
             return UserError;
         }
         catch (Exception e)
         {
             var error = Unwrap(e);
-            Console.Error.WriteLine($"internal error: {error.GetType().Name}: {error.Message}");
-            Console.Error.WriteLine("this is a bug in Scorpio: please report this with SCORPIO_DEBUG=1 output (the command line and the stack trace it prints)");
+            Console.Error.WriteLine($"internal error: {error.GetType().Name}: {MessageText.OneLine(error.Message, 300)} " +
+                "(a bug in Scorpio: please report it with the command line and the stack trace SCORPIO_DEBUG=1 prints)");
             Debug(error);
             return InternalError;
         }
@@ -57,6 +66,14 @@ internal static class CliRunner
     internal static bool IsUserError(Exception e) =>
         e is UserInputException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException or TorchException
             or IOException or UnauthorizedAccessException or DllNotFoundException or Scorpio.Torch.Distributed.DistributedException;
+
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult? result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Command is RootCommand ? "scorpio" : r.Command.Name);
+        return names.Count == 0 ? "scorpio" : string.Join(" ", names);
+    }
 
     // SCORPIO_DEBUG=1 adds the stack trace, for bug reports.
     private static void Debug(Exception e)

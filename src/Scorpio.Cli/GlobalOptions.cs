@@ -31,5 +31,6 @@ internal static class GlobalOptions
         root.Options.Add(Device);
         root.Options.Add(Threads);
         root.Options.Add(Seed);
+        root.Options.Add(OutputGuard.Overwrite);
     }
 }

@@ -43,6 +43,14 @@ public static class Safetensors
         });
     }
 
+    /// <summary>Temporary files <see cref="Save"/> leaves beside <paramref name="path"/> when its process is killed mid-write.</summary>
+    public static IEnumerable<string> TemporaryFiles(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        return Directory.Exists(dir) ? Directory.EnumerateFiles(dir, Path.GetFileName(full) + ".tmp*") : [];
+    }
+
     private static byte[] BuildHeader(string[] names, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata, out long[] sizes)
     {
         sizes = new long[names.Length];
@@ -91,21 +99,9 @@ public static class Safetensors
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        long fileLength = fs.Length;
         InvalidDataException Bad(string problem) => new($"{path}: not a valid safetensors file: {problem}");
-
-        if (fileLength < 8) throw Bad($"truncated: {fileLength} bytes, shorter than the 8-byte header length");
-        Span<byte> len = stackalloc byte[8];
-        fs.ReadExactly(len);
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(len);
-        if (headerLength > (ulong)(fileLength - 8))
-            throw Bad($"truncated: the header length is {headerLength} bytes but only {fileLength - 8} bytes follow");
-        if (headerLength > MaxHeaderBytes) throw Bad($"header of {headerLength} bytes exceeds the {MaxHeaderBytes}-byte limit");
-        if (headerLength < 2) throw Bad($"header of {headerLength} bytes cannot hold a JSON object");
-        var headerBytes = new byte[headerLength];
-        fs.ReadExactly(headerBytes);
-        long dataStart = 8 + (long)headerLength;
-        long dataLength = fileLength - dataStart;
+        var (headerBytes, dataLength) = ReadHeader(fs, path);
+        long dataStart = 8 + headerBytes.LongLength;
 
         var specs = ParseHeader(headerBytes, Bad, out var metadata);
         Validate(specs, dataLength, Bad);
@@ -139,14 +135,49 @@ public static class Safetensors
         return (result, metadata);
     }
 
+    /// <summary>
+    /// Reads only the header's metadata of a safetensors file, with the same structural checks as <see cref="Load"/> on the
+    /// header (the tensor bytes are not read or checksummed).
+    /// </summary>
+    public static Dictionary<string, string> LoadMetadata(string path)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var (header, dataLength) = ReadHeader(fs, path);
+        InvalidDataException Bad(string problem) => new($"{path}: not a valid safetensors file: {problem}");
+        var specs = ParseHeader(header, Bad, out var metadata);
+        Validate(specs, dataLength, Bad);
+        return metadata;
+    }
+
+    // The header bytes and the data length, with the length field checked against the file before anything is allocated.
+    private static (byte[] Header, long DataLength) ReadHeader(FileStream fs, string path)
+    {
+        long fileLength = fs.Length;
+        InvalidDataException Bad(string problem) => new($"{path}: not a valid safetensors file: {problem}");
+        if (fileLength < 8) throw Bad($"truncated: {fileLength} bytes, shorter than the 8-byte header length");
+        Span<byte> len = stackalloc byte[8];
+        fs.ReadExactly(len);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(len);
+        if (headerLength > (ulong)(fileLength - 8))
+            throw Bad($"truncated: the header length is {headerLength} bytes but only {fileLength - 8} bytes follow");
+        if (headerLength > MaxHeaderBytes) throw Bad($"header of {headerLength} bytes exceeds the {MaxHeaderBytes}-byte limit");
+        if (headerLength < 2) throw Bad($"header of {headerLength} bytes cannot hold a JSON object");
+        var headerBytes = new byte[headerLength];
+        fs.ReadExactly(headerBytes);
+        return (headerBytes, fileLength - 8 - (long)headerLength);
+    }
+
     private sealed record Spec(string Name, DType DType, long[] Shape, long Begin, long End);
 
     private static List<Spec> ParseHeader(byte[] header, Func<string, InvalidDataException> bad, out Dictionary<string, string> metadata)
     {
         metadata = new Dictionary<string, string>();
+        // The format requires UTF-8; System.Text.Json checks only the structure and throws InvalidOperationException when a
+        // name or string with bad bytes is read later, so the encoding is checked first.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw bad("the header is not valid UTF-8 text");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header); }
-        catch (JsonException e) { throw bad($"the header is not valid JSON ({e.Message})"); }
+        catch (JsonException e) { throw bad($"the header is not valid JSON ({e.Message.Split('\n')[0]})"); }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object) throw bad("the header is not a JSON object");

@@ -40,7 +40,7 @@ public class CommandLineTests
             Assert.Equal(0, CliProcess.Run(dir, ["simulate", "galaxies", "--n", "1", "--size", "32", "--out", Path("g.fits"), "--seed", "3"]).ExitCode);
             int Masked(string width)
             {
-                var args = new List<string> { "simulate", "trails", "--image", Path("g.fits"), "--out", Path("t.fits"), "--mask-out", Path("m.fits"), "--seed", "5" };
+                var args = new List<string> { "simulate", "trails", "--image", Path("g.fits"), "--out", Path("t.fits"), "--mask-out", Path("m.fits"), "--seed", "5", "--overwrite" };
                 if (width != "") args.AddRange(["--width", width]);
                 Assert.Equal(0, CliProcess.Run(dir, args.ToArray()).ExitCode);
                 return Scorpio.Astro.Fits.FitsFile.Read(Path("m.fits")).Data.Count(v => v != 0);
@@ -51,7 +51,7 @@ public class CommandLineTests
             Assert.True(Masked("constant:3") > 2 * narrow);
             Assert.Contains("TRLWIDTH", File.ReadAllText(Path("t.fits")));
             // A width that can be <= 0 paints nothing (or NaN at sigma 0): a clear error naming the flag.
-            var (rc, _, stderr) = CliProcess.Run(dir, ["simulate", "trails", "--image", Path("g.fits"), "--out", Path("t.fits"), "--mask-out", Path("m.fits"), "--width", "constant:0"]);
+            var (rc, _, stderr) = CliProcess.Run(dir, ["simulate", "trails", "--image", Path("g.fits"), "--out", Path("t.fits"), "--mask-out", Path("m.fits"), "--width", "constant:0", "--overwrite"]);
             Assert.Equal(2, rc);
             Assert.StartsWith("error: --width", stderr.TrimStart());
         }

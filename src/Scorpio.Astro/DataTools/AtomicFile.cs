@@ -25,9 +25,22 @@ public static class AtomicFile
                 write(fs);
             File.Move(tmp, full, overwrite: true);
         }
+        catch (IOException e)
+        {
+            TryDelete(tmp);
+            DiskFull.Rethrow(path, e);
+            throw;
+        }
         finally
         {
-            if (File.Exists(tmp)) File.Delete(tmp);
+            TryDelete(tmp);
         }
+    }
+
+    // A failed write must not hide its cause behind a failed clean-up.
+    internal static void TryDelete(string tmp)
+    {
+        try { if (File.Exists(tmp)) File.Delete(tmp); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }

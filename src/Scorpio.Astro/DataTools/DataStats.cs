@@ -15,7 +15,7 @@ public static class DataStats
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
             var a = NpyFile.Read(path);
-            var header = NpyHeader.Parse(File.ReadAllBytes(path).AsSpan(0, (int)Math.Min(new FileInfo(path).Length, 1 << 20)), path);
+            var header = NpyFile.ReadHeader(path);
             return new[] { Row(0, null, a.Shape, header.DType.ToString().ToLowerInvariant(), a) };
         }
         var rows = new List<HduStats>();

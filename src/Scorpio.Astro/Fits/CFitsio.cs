@@ -92,6 +92,7 @@ internal static unsafe class CFitsio
             if (!string.IsNullOrEmpty(m)) stack.Add(m);
         }
         if (stack.Count > 0) sb.Append(" [").Append(string.Join(" | ", stack)).Append(']');
-        return sb.ToString();
+        // cfitsio quotes the offending header bytes verbatim: keep them on one printable line.
+        return MessageText.OneLine(sb.ToString(), 400);
     }
 }

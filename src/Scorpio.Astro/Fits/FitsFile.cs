@@ -19,10 +19,21 @@ public static class FitsFile
     {
         CFitsio.EnsureLoaded();
         lock (CFitsio.Gate)
+            return Named(path, () =>
+            {
+                using var f = FitsHandle.OpenRead(path);
+                int index = FitsHduSelector.Select(f, hdu, extName);
+                return (FitsImageReader.ReadImage(f, index), FitsImageReader.ReadHeader(f, index));
+            });
+    }
+
+    // Errors about a header's values (FitsHeader knows no file) get the file's name in front.
+    private static T Named<T>(string path, Func<T> read)
+    {
+        try { return read(); }
+        catch (UserInputException e) when (e is not InvalidSettingException && !e.Message.Contains(path, StringComparison.Ordinal))
         {
-            using var f = FitsHandle.OpenRead(path);
-            int index = FitsHduSelector.Select(f, hdu, extName);
-            return (FitsImageReader.ReadImage(f, index), FitsImageReader.ReadHeader(f, index));
+            throw new UserInputException($"{path}: {e.Message}", e);
         }
     }
 
@@ -31,12 +42,13 @@ public static class FitsFile
     {
         CFitsio.EnsureLoaded();
         lock (CFitsio.Gate)
-        {
-            using var f = FitsHandle.OpenRead(path);
-            int n = f.HduCount();
-            if (hdu < 0 || hdu >= n) throw new UserInputException($"{path}: HDU {hdu} does not exist (the file has {n} HDUs, 0..{n - 1})");
-            return FitsImageReader.ReadHeader(f, hdu);
-        }
+            return Named(path, () =>
+            {
+                using var f = FitsHandle.OpenRead(path);
+                int n = f.HduCount();
+                if (hdu < 0 || hdu >= n) throw new UserInputException($"{path}: HDU {hdu} does not exist (the file has {n} HDUs, 0..{n - 1})");
+                return FitsImageReader.ReadHeader(f, hdu);
+            });
     }
 
     /// <summary>
@@ -65,12 +77,13 @@ public static class FitsFile
     {
         CFitsio.EnsureLoaded();
         lock (CFitsio.Gate)
-        {
-            using var f = FitsHandle.OpenRead(path);
-            int n = f.HduCount();
-            var list = new List<FitsHduInfo>(n);
-            for (int i = 0; i < n; i++) list.Add(FitsHduSelector.Describe(f, i));
-            return list;
-        }
+            return Named(path, () =>
+            {
+                using var f = FitsHandle.OpenRead(path);
+                int n = f.HduCount();
+                var list = new List<FitsHduInfo>(n);
+                for (int i = 0; i < n; i++) list.Add(FitsHduSelector.Describe(f, i));
+                return (IReadOnlyList<FitsHduInfo>)list;
+            });
     }
 }

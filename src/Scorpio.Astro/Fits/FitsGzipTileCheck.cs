@@ -21,17 +21,23 @@ internal static partial class FitsGzipTileCheck
         string cmp = Str(cards, "ZCMPTYPE") ?? "";
         long rowBytes = Long(cards, "NAXIS1") ?? -1, rows = Long(cards, "NAXIS2") ?? -1, nfields = Long(cards, "TFIELDS") ?? -1;
         if (rowBytes < 0 || rows < 0 || nfields < 0 || nfields > 999) return; // cfitsio reports these itself
-        long heap = dataStart + (Long(cards, "THEAP") ?? rowBytes * rows);
+        // Every size and offset below is bounded by the file's length first, so no header value can overflow the arithmetic.
+        long length = fs.Length;
+        if (rowBytes > length || rows > length || rowBytes * rows > length) return; // the table does not fit: cfitsio reports it
+        long theap = Long(cards, "THEAP") ?? rowBytes * rows;
+        if (theap < 0 || theap > length) Fail($"THEAP = {theap} lies outside the file");
+        long heap = dataStart + theap;
         long tileMax = 8;
         for (int i = 1; i <= (Long(cards, "ZNAXIS") ?? 0) && i <= 999; i++)
-            tileMax *= Math.Max(1, Long(cards, $"ZTILE{i}") ?? (i == 1 ? Long(cards, "ZNAXIS1") ?? 1 : 1));
+            tileMax = Math.Min(long.MaxValue / (1L << 32), tileMax * Math.Clamp(Long(cards, $"ZTILE{i}") ?? (i == 1 ? Long(cards, "ZNAXIS1") ?? 1 : 1), 1, 1L << 31));
         long colOffset = 0;
         for (int c = 1; c <= nfields; c++)
         {
             string form = Str(cards, $"TFORM{c}") ?? "";
             var m = TForm().Match(form);
             if (!m.Success) return;
-            long repeat = m.Groups[1].Value.Length > 0 ? long.Parse(m.Groups[1].Value) : 1;
+            long repeat = 1;
+            if (m.Groups[1].Value.Length > 0 && (!long.TryParse(m.Groups[1].Value, out repeat) || repeat > length)) return; // cfitsio reports an impossible TFORMn
             char code = char.ToUpperInvariant(m.Groups[2].Value[0]);
             string name = (Str(cards, $"TTYPE{c}") ?? "").ToUpperInvariant();
             bool gzip = name == "GZIP_COMPRESSED_DATA" || (name == "COMPRESSED_DATA" && cmp.StartsWith("GZIP", StringComparison.OrdinalIgnoreCase));
@@ -41,12 +47,14 @@ internal static partial class FitsGzipTileCheck
                 var desc = new byte[descSize];
                 for (long r = 0; r < rows; r++)
                 {
-                    fs.Position = dataStart + r * rowBytes + colOffset;
+                    long at = dataStart + r * rowBytes + colOffset;
+                    if (colOffset > rowBytes || at > length) return; // columns wider than the row: cfitsio reports it
+                    fs.Position = at;
                     if (fs.Read(desc, 0, descSize) < descSize) return; // truncated: cfitsio reports it
                     long count = code == 'P' ? BinaryPrimitives.ReadInt32BigEndian(desc) : BinaryPrimitives.ReadInt64BigEndian(desc);
                     long offset = code == 'P' ? BinaryPrimitives.ReadInt32BigEndian(desc.AsSpan(4)) : BinaryPrimitives.ReadInt64BigEndian(desc.AsSpan(8));
                     if (count == 0) continue;
-                    if (count < 0 || offset < 0 || heap + offset + count > fs.Length) Fail($"tile {r + 1} points outside the file (length {count} at heap offset {offset})");
+                    if (count < 0 || offset < 0 || count > length || offset > length || heap + offset + count > length) Fail($"tile {r + 1} points outside the file (length {count} at heap offset {offset})");
                     var buf = new byte[count];
                     fs.Position = heap + offset;
                     fs.ReadExactly(buf);

@@ -12,7 +12,9 @@ internal static class FitsHduSelector
         {
             var (bitpix, naxes) = f.ImageParams();
             bool compressed = f.IsCompressedImage();
-            var shape = naxes.Reverse().Select(a => a > int.MaxValue ? int.MaxValue : (int)Math.Max(0, a)).ToArray();
+            // An axis no array can hold (e.g. NAXIS3 = 2^62) is a corrupt header, not a shape to report.
+            FitsImageReader.PixelCount(f.Path, index, naxes);
+            var shape = naxes.Reverse().Select(a => (int)a).ToArray();
             bool empty = shape.Length == 0 || shape.Any(s => s == 0);
             return new FitsHduInfo(index, extName, bitpix, empty ? Array.Empty<int>() : shape, empty ? FitsHduType.Empty : FitsHduType.Image, compressed);
         }

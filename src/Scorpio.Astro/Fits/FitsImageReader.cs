@@ -51,13 +51,7 @@ internal static unsafe class FitsImageReader
             throw new UserInputException($"{f.Path}: HDU {index} has BITPIX = {bitpix}; FITS allows 8, 16, 32, 64, -32, -64");
         if (naxes.Length == 0 || naxes.Any(a => a == 0))
             throw new UserInputException($"{f.Path}: HDU {index} is empty (NAXIS = {naxes.Length}{(naxes.Length > 0 ? ", axes " + string.Join("x", naxes) : "")}); choose an HDU with pixels (FitsFile.List shows them)");
-        long n = 1;
-        foreach (var a in naxes)
-        {
-            if (a < 0) throw new UserInputException($"{f.Path}: HDU {index} has a negative axis length ({string.Join(",", naxes)})");
-            n *= a;
-            if (n > int.MaxValue) throw new UserInputException($"{f.Path}: HDU {index} has {string.Join("x", naxes)} pixels, more than one array can hold (2^31 - 1)");
-        }
+        long n = PixelCount(f.Path, index, naxes);
         long fileBytes = new FileInfo(f.Path).Length;
         long needBytes = n * Math.Abs(bitpix) / 8;
         // Bound allocation by the file size so that a corrupt NAXISn cannot ask for gigabytes. Tile-compressed
@@ -72,6 +66,23 @@ internal static unsafe class FitsImageReader
             CFitsio.ffgpv(f.Ptr, CFitsio.TFLOAT, 1, n, &nan, p, out _, ref status);
         f.Check(status, $"reading the pixels of HDU {index} ({string.Join("x", naxes)}, BITPIX {bitpix})");
         return new ImageData(data, naxes.Reverse().Select(a => (int)a).ToArray());
+    }
+
+    /// <summary>
+    /// The pixel count of <paramref name="naxes"/>, refused (before anything is allocated) when an axis is negative or the
+    /// product exceeds one array (2^31 - 1); the product is formed by division checks, so no NAXISn value can overflow it.
+    /// </summary>
+    public static long PixelCount(string path, int index, long[] naxes)
+    {
+        long n = 1;
+        foreach (var a in naxes)
+        {
+            if (a < 0) throw new UserInputException($"{path}: HDU {index} has a negative axis length (NAXISn = {string.Join(", ", naxes)}); the header is corrupt");
+            if (a > 0 && n > int.MaxValue / a)
+                throw new UserInputException($"{path}: HDU {index} declares {string.Join("x", naxes)} pixels, more than one array can hold (2^31 - 1); the NAXISn keywords are corrupt or the image must be read in sections");
+            n *= a;
+        }
+        return n;
     }
 
     /// <summary>True when the file starts with the gzip magic bytes (a gzipped FITS file).</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Scorpio.Astro.DataTools;
 
 namespace Scorpio.Astro.Fits;
 
@@ -42,11 +43,20 @@ internal static unsafe partial class FitsImageWriter
             }
             File.Move(tmp, full, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UserInputException)
+        {
+            // cfitsio reports a full disk as a write or flush error status: the free space tells.
+            AtomicFile.TryDelete(tmp);
+            DiskFull.Rethrow(target, e);
+            if (e is UserInputException && DiskFull.IsNearlyFull(dir)) throw DiskFull.Error(target, e);
+            throw;
+        }
         finally
         {
-            if (File.Exists(tmp)) File.Delete(tmp);
+            AtomicFile.TryDelete(tmp);
         }
     }
+
 
     public static bool IsStructural(string key) =>
         Structural.Contains(key) || (key.StartsWith("NAXIS", StringComparison.Ordinal) && key.Length > 5 && key[5..].All(char.IsDigit))

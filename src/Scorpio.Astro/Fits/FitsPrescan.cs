@@ -63,18 +63,21 @@ internal static class FitsPrescan
                 CheckCompressed(path, hdu, cards);
                 FitsGzipTileCheck.Check(path, hdu, fs, offset, cards);
             }
+            long pcount = Long(cards, "PCOUNT") ?? 0, gcount = Long(cards, "GCOUNT") ?? 1;
+            // cfitsio 4.x computes a negative data size from these and can loop for minutes (issue 18's fuzzing).
+            if (pcount < 0 || gcount < 0)
+                throw new UserInputException($"{path}: HDU {hdu} has PCOUNT = {pcount}, GCOUNT = {gcount}; FITS requires both >= 0 (the header is corrupt)");
             long? bitpix = Long(cards, "BITPIX"), naxis = Long(cards, "NAXIS");
-            if (bitpix is null || naxis is null || naxis < 0 || naxis > 999) return;
+            if (bitpix is not (8 or 16 or 32 or 64 or -32 or -64) || naxis is null || naxis < 0 || naxis > 999) return;
             long n = naxis == 0 ? 0 : 1;
             for (int i = 1; i <= naxis; i++)
             {
                 long? a = Long(cards, $"NAXIS{i}");
-                if (a is null || a < 0) return;
+                if (a < 0) throw new UserInputException($"{path}: HDU {hdu} has NAXIS{i} = {a}; axis lengths cannot be negative (the header is corrupt)");
+                if (a is null) return;
                 n = a == 0 ? 0 : n > long.MaxValue / 2 / a.Value ? long.MaxValue / 2 : n * a.Value;
             }
-            long pcount = Long(cards, "PCOUNT") ?? 0, gcount = Long(cards, "GCOUNT") ?? 1;
-            if (pcount < 0 || gcount < 0) return;
-            long bytes = Math.Abs(bitpix.Value) / 8 * gcount * (pcount + n);
+            long bytes = Math.Abs(bitpix!.Value) / 8 * gcount * (pcount + n);
             if (bytes < 0 || bytes > fs.Length) return;
             offset += (bytes + Block - 1) / Block * Block;
         }

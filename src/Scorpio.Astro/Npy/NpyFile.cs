@@ -13,20 +13,26 @@ public static class NpyFile
     /// <summary>Reads an array (float32/float64/int16/int32/int64/uint8/uint16, either byte order) as float32.</summary>
     public static ImageData Read(string path)
     {
-        if (!File.Exists(path)) throw new UserInputException($".npy file not found: {path}");
-        var bytes = File.ReadAllBytes(path);
-        var h = NpyHeader.Parse(bytes, path);
+        var h = ReadHeader(path, out long fileLength);
         long n = 1;
         foreach (var s in h.Shape)
         {
+            if (s > 0 && n > int.MaxValue / s) throw new UserInputException($"{path}: .npy shape ({string.Join(",", h.Shape)}) is too large for one array (2^31 - 1 elements)");
             n *= s;
-            if (n > int.MaxValue) throw new UserInputException($"{path}: .npy shape ({string.Join(",", h.Shape)}) is too large for one array");
         }
         long need = n * h.ItemSize;
-        if (bytes.Length - h.DataOffset < need)
-            throw new UserInputException($"{path}: .npy file truncated: shape ({string.Join(",", h.Shape)}) needs {need} data bytes, the file has {bytes.Length - h.DataOffset}");
+        if (need > Array.MaxLength) throw new UserInputException($"{path}: .npy array of shape ({string.Join(",", h.Shape)}) holds {need} bytes, more than one read can take; split it into smaller files");
+        // Checked against the file's length before anything is allocated, so a corrupt shape cannot ask for gigabytes.
+        if (fileLength - h.DataOffset < need)
+            throw new UserInputException($"{path}: .npy file truncated: shape ({string.Join(",", h.Shape)}) needs {need} data bytes, the file has {fileLength - h.DataOffset}");
+        var bytes = new byte[need];
+        using (var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+        {
+            fs.Position = h.DataOffset;
+            fs.ReadExactly(bytes);
+        }
         var data = new float[n];
-        var src = bytes.AsSpan(h.DataOffset);
+        var src = bytes.AsSpan();
         bool swap = h.BigEndian == BitConverter.IsLittleEndian;
         for (int i = 0; i < data.Length; i++)
         {
@@ -44,6 +50,19 @@ public static class NpyFile
         }
         // A 0-d array is one value; ImageData needs at least one axis.
         return new ImageData(data, h.Shape.Length == 0 ? new[] { 1 } : h.Shape);
+    }
+
+    /// <summary>Parses the header of the .npy file at <paramref name="path"/> (reads at most its first megabyte).</summary>
+    public static NpyHeader ReadHeader(string path) => ReadHeader(path, out _);
+
+    private static NpyHeader ReadHeader(string path, out long fileLength)
+    {
+        if (!File.Exists(path)) throw new UserInputException($".npy file not found: {path}");
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        fileLength = fs.Length;
+        var head = new byte[(int)Math.Min(fileLength, NpyHeader.MaxHeaderBytes + 12)];
+        fs.ReadExactly(head);
+        return NpyHeader.Parse(head, path);
     }
 
     /// <summary>

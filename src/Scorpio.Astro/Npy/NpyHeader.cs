@@ -15,6 +15,9 @@ public sealed partial record NpyHeader(NpyDType DType, bool BigEndian, int[] Sha
     [GeneratedRegex(@"'fortran_order'\s*:\s*(?<f>True|False)")] private static partial Regex Fortran();
     [GeneratedRegex(@"'shape'\s*:\s*\((?<s>[^)]*)\)")] private static partial Regex ShapeRx();
 
+    /// <summary>Longest header dictionary accepted (numpy's own are under a kilobyte); longer means a corrupt length field.</summary>
+    public const int MaxHeaderBytes = 1_000_000;
+
     /// <summary>Bytes per element.</summary>
     public int ItemSize => DType switch
     {
@@ -36,7 +39,7 @@ public sealed partial record NpyHeader(NpyDType DType, bool BigEndian, int[] Sha
         {
             if (bytes.Length < 12) throw new UserInputException($"{path}: .npy file truncated inside its preamble");
             uint l = (uint)(bytes[8] | (bytes[9] << 8) | (bytes[10] << 16) | (bytes[11] << 24));
-            if (l > 1_000_000) throw new UserInputException($"{path}: .npy header length {l} is implausible (corrupt file)");
+            if (l > MaxHeaderBytes) throw new UserInputException($"{path}: .npy header length {l} is implausible (corrupt file)");
             headerLen = (int)l; start = 12;
         }
         else throw new UserInputException($"{path}: .npy format version {major}.{bytes[7]} is not supported (versions 1, 2 and 3 are)");
@@ -44,21 +47,21 @@ public sealed partial record NpyHeader(NpyDType DType, bool BigEndian, int[] Sha
         string dict = System.Text.Encoding.Latin1.GetString(bytes.Slice(start, headerLen));
 
         var d = Descr().Match(dict);
-        if (!d.Success) throw new UserInputException($"{path}: .npy header has no 'descr' entry: {dict.Trim()}");
+        if (!d.Success) throw new UserInputException($"{path}: .npy header has no 'descr' entry: {MessageText.Quote(dict, 120)}");
         string descr = d.Groups["d"].Value;
         var f = Fortran().Match(dict);
-        if (!f.Success) throw new UserInputException($"{path}: .npy header has no 'fortran_order' entry: {dict.Trim()}");
+        if (!f.Success) throw new UserInputException($"{path}: .npy header has no 'fortran_order' entry: {MessageText.Quote(dict, 120)}");
         if (f.Groups["f"].Value == "True")
             throw new UserInputException($"{path}: .npy array is in Fortran order; save it in C order (numpy.save(path, numpy.ascontiguousarray(a)))");
         var s = ShapeRx().Match(dict);
-        if (!s.Success) throw new UserInputException($"{path}: .npy header has no 'shape' entry: {dict.Trim()}");
+        if (!s.Success) throw new UserInputException($"{path}: .npy header has no 'shape' entry: {MessageText.Quote(dict, 120)}");
         var parts = s.Groups["s"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var shape = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], out shape[i]) || shape[i] < 0)
-                throw new UserInputException($"{path}: .npy shape entry '{parts[i]}' is not a non-negative integer");
+                throw new UserInputException($"{path}: .npy shape entry {MessageText.Quote(parts[i], 40)} is not a non-negative integer");
 
-        if (descr.Length < 3) throw new UserInputException($"{path}: .npy dtype '{descr}' is not supported");
+        if (descr.Length < 3) throw new UserInputException($"{path}: .npy dtype {MessageText.Quote(descr, 40)} is not supported");
         bool big = descr[0] == '>';
         var type = descr[1..] switch
         {
@@ -69,10 +72,10 @@ public sealed partial record NpyHeader(NpyDType DType, bool BigEndian, int[] Sha
             "u1" => NpyDType.UInt8,
             "u2" => NpyDType.UInt16,
             "i8" => NpyDType.Int64,
-            _ => throw new UserInputException($"{path}: .npy dtype '{descr}' is not supported; use float32, float64, int16, int32, int64, uint8 or uint16"),
+            _ => throw new UserInputException($"{path}: .npy dtype {MessageText.Quote(descr, 40)} is not supported; use float32, float64, int16, int32, int64, uint8 or uint16"),
         };
         if (descr[0] is not ('<' or '>' or '|' or '='))
-            throw new UserInputException($"{path}: .npy dtype '{descr}' has an unknown byte-order mark");
+            throw new UserInputException($"{path}: .npy dtype {MessageText.Quote(descr, 40)} has an unknown byte-order mark");
         return new NpyHeader(type, big, shape, start + headerLen);
     }
 }

@@ -41,6 +41,7 @@ internal static class BaselineCommand
         cmd.MapParameters(("observed", image), ("dampingThreshold", damping));
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             var kernel = ImageInputs.ReadPlane(p.GetValue(psf)!, "psf");
             var options = new RichardsonLucyOptions { Iterations = p.GetValue(iterations), DampingThreshold = p.GetValue(damping), NonNegative = !p.GetValue(allowNegative) };
@@ -69,6 +70,7 @@ internal static class BaselineCommand
         cmd.MapParameters(("observed", image), ("noiseToSignal", nsr));
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             var kernel = ImageInputs.ReadPlane(p.GetValue(psf)!, "psf");
             var x = WienerDeconvolution.Deconvolve(y, kernel, p.GetValue(nsr));
@@ -97,6 +99,7 @@ internal static class BaselineCommand
         cmd.MapParameters(("traceMask", mask), ("dilatePixels", dilate));
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             var (data, header) = ImageInputs.ReadWithHeader(p.GetValue(frames)!, "frames");
             ImageData? medianFrame = p.GetValue(median) is { } m ? ImageInputs.ReadPlane(m, "medianFrame") : null;
             ImageData? traceMask = p.GetValue(mask) is { } k ? ImageInputs.ReadPlane(k, "mask") : null;
@@ -124,6 +127,7 @@ internal static class BaselineCommand
         foreach (var o in new Option[] { image, mask, output }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             var (y, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             var m = ImageInputs.ReadWithHeader(p.GetValue(mask)!, "mask").Image;
             var filled = TrailInterpolation.Fill(y, m);

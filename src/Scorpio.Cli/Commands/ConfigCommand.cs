@@ -17,7 +17,8 @@ internal static class ConfigCommand
             string markdown = ConfigurationReference.Markdown();
             if (pr.GetValue(output) is string path)
             {
-                File.WriteAllText(path, markdown);
+                OutputGuard.File(pr, "--out", path);
+                Scorpio.Astro.DataTools.AtomicFile.WriteAllText(path, markdown);
                 Console.WriteLine($"wrote {path}");
             }
             else Console.Write(markdown);

@@ -33,6 +33,7 @@ internal static class DataCommand
         foreach (var o in new Option[] { image, hdu, size, grid, sources, maxFlux, abs, threshold, n, output }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             if (p.GetValue(grid) && p.GetValue(sources)) throw new UserInputException("give at most one of --grid and --sources");
             var mode = p.GetValue(grid) ? CutoutMode.Grid : p.GetValue(sources) ? CutoutMode.Sources : CutoutMode.Random;
             var set = DatasetFiles.WriteCutouts(p.GetValue(image)!, p.GetValue(output)!, p.GetValue(size), mode, p.GetValue(maxFlux),
@@ -52,6 +53,7 @@ internal static class DataCommand
         cmd.Options.Add(output);
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             var r = DatasetFiles.WriteRampDiffs(p.GetValue(file)!, p.GetValue(output)!);
             Console.WriteLine($"wrote {DatasetFiles.Describe(r)} to {p.GetValue(output)}");
             return 0;

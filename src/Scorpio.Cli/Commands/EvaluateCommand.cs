@@ -43,6 +43,7 @@ internal static class EvaluateCommand
             cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            OutputGuard.Folder(p, "--out", p.GetValue(output), ["metrics.json", "report.html"]);
             var sizeMeasure = p.GetValue(size) switch
             {
                 "curve-of-growth" => SizeMeasure.CurveOfGrowth,

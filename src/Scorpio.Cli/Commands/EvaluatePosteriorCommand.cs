@@ -35,6 +35,7 @@ internal static class EvaluatePosteriorCommand
         cmd.MapParameters(("runs", posterior), ("truths", truth), ("alphaBins", bins));
         cmd.SetAction(p =>
         {
+            OutputGuard.Folder(p, "--out", p.GetValue(output), ["metrics.json", "report.html"]);
             var dirs = p.GetValue(posterior)!;
             var folders = dirs.Select(PosteriorFolder.Read).ToList();
             var truths = ReadTruths(p.GetValue(truth)!, folders.Count);

@@ -39,6 +39,7 @@ internal static class LoglikCommand
         cmd.MapParameters(("count", limit), ("batchSize", batch), ("images", data));
         cmd.SetAction(pr =>
         {
+            OutputGuard.File(pr, "--out", pr.GetValue(output));
             string unitName = pr.GetValue(units)!;
             var densityUnits = unitName switch
             {

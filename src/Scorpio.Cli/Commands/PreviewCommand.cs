@@ -18,6 +18,7 @@ internal static class PreviewCommand
         var cmd = new Command("preview", "Write a stretched PNG preview of an image or of the planes of a cube.") { file, hdu, stretch, max, output };
         cmd.SetAction(pr =>
         {
+            OutputGuard.File(pr, "--out", pr.GetValue(output));
             string path = pr.GetValue(file)!;
             var image = DatasetFiles.ReadImage(path, pr.GetValue(hdu));
             var s = ParseStretch(pr.GetValue(stretch)!);

@@ -13,7 +13,8 @@ namespace Scorpio.Cli;
 /// <summary>
 /// `scorpio sample`: unconditional samples from a trained run. Samples are drawn in batches in the model's normalised
 /// space (Scorpio.Sampling), converted to the training data's physical units, and after EVERY batch the FITS cube of
-/// all finished samples is rewritten atomically (and the PNG grid redrawn), so a killed run keeps what it finished.
+/// all finished samples is rewritten atomically as NAME.partial.fits (and the PNG grid redrawn), so a killed run keeps what it
+/// finished under a name and header (COMPLETE = F) that say so; the last batch writes NAME.fits.
 /// Seed rule: sample k draws from its own generator seeded from (--seed, k), so the same seed gives the same samples
 /// whatever --batch is (Scorpio.Sampling.PriorSampling; docs/seeds.md).
 /// </summary>
@@ -70,14 +71,22 @@ internal static class SampleCommand
                 Count = pr.GetValue(count), BatchSize = pr.GetValue(batch), Seed = seed, Device = device,
             };
             PriorSampling.Validate(options);
+            bool folderOut = !outPath.EndsWith(".fits", StringComparison.OrdinalIgnoreCase) && !outPath.EndsWith(".fit", StringComparison.OrdinalIgnoreCase);
+            if (pr.GetValue(shard) is not null && !folderOut) throw new UserInputException($"--shard writes a run folder of blocks: give --out a folder, not {outPath} (scorpio merge then writes OUT/merged/samples.fits)");
+            // A sharded run folder is re-entered on purpose (finished blocks are skipped), so only a single file is guarded.
+            bool sharded = pr.GetValue(shard) is not null || (folderOut && Shard.FromSlurm() is not null);
+            if (!sharded)
+            {
+                OutputGuard.File(pr, "--out", outPath);
+                OutputGuard.File(pr, "--out", SampleFiles.PartialPath(outPath));
+                OutputGuard.File(pr, "--png", pngPath);
+            }
 
             using var scoreModel = ScoreModel.Load(runDir, device);
             var sde = scoreModel.Sde;
             long total = PriorSampling.Evaluations(sde, options), perBatch = PriorSampling.EvaluationsPerBatch(sde, options);
             var header = SampleFiles.Header(runDir, sde, scoreModel.Normalization.Kind, options);
-            bool folderOut = !outPath.EndsWith(".fits", StringComparison.OrdinalIgnoreCase) && !outPath.EndsWith(".fit", StringComparison.OrdinalIgnoreCase);
-            if (pr.GetValue(shard) is not null && !folderOut) throw new UserInputException($"--shard writes a run folder of blocks: give --out a folder, not {outPath} (scorpio merge then writes OUT/merged/samples.fits)");
-            if (pr.GetValue(shard) is not null || (folderOut && Shard.FromSlurm() is not null))
+            if (sharded)
             {
                 var job = new CatalogueJob
                 {
@@ -88,14 +97,14 @@ internal static class SampleCommand
                 {
                     Directory.CreateDirectory(o.OutDir);
                     var block = PriorSampling.Draw(scoreModel, options with { Count = o.Count, First = o.First });
-                    SampleFiles.Write(Path.Combine(o.OutDir, "samples.fits"), block, header);
+                    SampleFiles.Write(Path.Combine(o.OutDir, "samples.fits"), block, header, o.Count);
                 }, m => Console.Error.WriteLine(m)), job.OutDir);
             }
             int points = SamplerRegistry.Grid(options.Sampler, sde, options.Settings).Length;
             string title = $"sampling {options.Count} from {runDir} with {options.Sampler.Name} ({points} grid points, {perBatch} evaluations per batch, {sde.Name} SDE, seed {seed})";
             PriorSamples? samples = null;
             SamplingProgress.Run(title, total, report => samples = PriorSampling.Draw(scoreModel, options,
-                done => SampleFiles.Write(outPath, done, header, pngPath, pngStretch),
+                done => SampleFiles.Write(outPath, done, header, options.Count, pngPath, pngStretch),
                 p => report(p.Nfe, $"batch {p.Batch}/{p.Batches}{(p.BatchDone ? " written" : "")}")));
             Console.WriteLine($"wrote {outPath} ({samples!.Count} samples, {string.Join("x", samples.CubeShape)}){(pngPath is null ? "" : $" and {pngPath}")}");
             return 0;

@@ -43,6 +43,8 @@ internal static class SimulateCommand
         cmd.MapParameters(("count", n), ("magnitude", mags), ("halfLightRadius", radii), ("centreShift", shift));
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
+            OutputGuard.File(p, "--out", Path.ChangeExtension(p.GetValue(output)!, ".csv"));
             long seed = p.GetValue(GlobalOptions.Seed);
             int count = Positive(p.GetValue(n), "--n");
             var options = new GalaxySimulatorOptions().ForSize(Positive(p.GetValue(size), "--size"));
@@ -84,6 +86,7 @@ internal static class SimulateCommand
         foreach (var o in new Option[] { model, fwhm, size, beta, super, output }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             var kind = ParsePsfModel(p.GetValue(model)!);
             var psf = PsfSimulator.Create(kind, p.GetValue(fwhm), p.GetValue(size), p.GetValue(beta), p.GetValue(super));
             var header = Header("psf", p.GetValue(GlobalOptions.Seed));
@@ -112,6 +115,7 @@ internal static class SimulateCommand
         cmd.MapParameters(("count", n), ("height", size), ("width", size), ("oneOverFAlpha", alpha));
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             long seed = p.GetValue(GlobalOptions.Seed);
             var noiseKind = ParseNoise(p.GetValue(kind)!, "--kind");
             var (h, w) = ParseSize(p.GetValue(size)!, "--size");
@@ -145,6 +149,7 @@ internal static class SimulateCommand
         cmd.MapParameters(("readNoise", sigma));
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
             long seed = p.GetValue(GlobalOptions.Seed);
             var (x, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             ImageData? kernel = p.GetValue(psf) is { } psfPath ? ImageInputs.ReadPlane(psfPath, "psf") : null;
@@ -177,6 +182,8 @@ internal static class SimulateCommand
         foreach (var o in new Option[] { image, count, glint, snr, width, output, maskOut }) cmd.Options.Add(o);
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
+            OutputGuard.File(p, "--mask-out", p.GetValue(maskOut));
             long seed = p.GetValue(GlobalOptions.Seed);
             var (x, header) = ImageInputs.ReadWithHeader(p.GetValue(image)!, "image");
             var options = new SatelliteTrailOptions { GlintProbability = p.GetValue(glint) };
@@ -210,6 +217,8 @@ internal static class SimulateCommand
         cmd.MapParameters(("count", n), ("height", size), ("width", size), ("peakBrightness", peak));
         cmd.SetAction(p =>
         {
+            OutputGuard.File(p, "--out", p.GetValue(output));
+            OutputGuard.File(p, "--out", Path.ChangeExtension(p.GetValue(output)!, ".csv"));
             long seed = p.GetValue(GlobalOptions.Seed);
             var (h, w) = ParseSize(p.GetValue(size)!, "--size");
             var options = new SossTraceOptions { Height = h, Width = w, PeakBrightness = p.GetValue(peak) };

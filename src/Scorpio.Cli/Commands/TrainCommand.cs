@@ -68,6 +68,11 @@ internal static class TrainCommand
                      normalize, clipMax, asinhScale, shift, noFlip, noRotate, crop, checkpointEvery, resume, maxTime, nproc, backend, distTimeout, bucketMb })
             cmd.Options.Add(o);
         if (noise) { cmd.Options.Add(psf); cmd.Options.Add(pool); }
+        // Configuration keys that these flags set, so that a range error names the flag (ConfigChecks).
+        cmd.MapParameters(("sde.name", sde), ("network.arch", arch), ("network.imageSize", imageSize), ("network.width", width),
+            ("training.steps", steps), ("training.batch", batch), ("training.lr", lr), ("training.ema", ema), ("training.warmup", warmup),
+            ("training.gradClip", gradClip), ("training.loss", loss), ("normalization.kind", normalize), ("normalization.clipMax", clipMax),
+            ("normalization.asinhScale", asinhScale), ("training.augment.shift", shift), ("training.checkpointEvery", checkpointEvery));
 
         cmd.SetAction(pr =>
         {

@@ -117,6 +117,8 @@ internal sealed class DemoRunner(DemoSettings settings, string outDir, long seed
 
     private void Step(string title, string purpose, params string[] args)
     {
+        // The demo owns its output folder: a second run replaces its own earlier outputs (train keeps its run and resumes).
+        if (args[0] != "train") args = [.. args, "--overwrite"];
         log.WriteLine($"demo: {title}");
         log.WriteLine("  $ " + DemoStep.Format(args, outDir));
         var sw = Stopwatch.StartNew();

@@ -33,7 +33,11 @@ public static class PtFile
         catch (InvalidDataException e) { throw Bad(path, $"its ZIP container is damaged or truncated ({e.Message})"); }
         using (zip)
         {
-            var pickles = zip.Entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
+            // ZipArchive reads its central directory lazily, on the first use of Entries.
+            List<ZipArchiveEntry> entries;
+            try { entries = zip.Entries.ToList(); }
+            catch (InvalidDataException e) { throw Bad(path, $"its ZIP container is damaged or truncated ({e.Message})"); }
+            var pickles = entries.Where(e => e.FullName == "data.pkl" || e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal)).ToList();
             if (pickles.Count != 1) throw Bad(path, pickles.Count == 0 ? "the archive has no data.pkl (not written by torch.save)" : "the archive has several data.pkl records");
             string prefix = pickles[0].FullName[..^"data.pkl".Length];
             var byteOrder = zip.GetEntry(prefix + "byteorder");

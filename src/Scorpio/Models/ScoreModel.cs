@@ -58,6 +58,12 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
         var weights = folder.ReadModelWeights();
         try
         {
+            // A config.json that cannot belong to these weights must not get its network built: it could ask for gigabytes.
+            double held = weights.Values.Sum(t => (double)t.Numel);
+            double needed = Networks.NetworkFactory.MinimumParameters(config.Network);
+            if (needed > 2 * held + 1e6)
+                throw new UserInputException($"{folder.ConfigPath} describes a network of at least {needed:G3} parameters, but {folder.ModelPath} holds {held:G3}: " +
+                    "the two files do not belong together (config.json edited or damaged?); restore the run's config.json");
             using var rng = new Generator((ulong)config.Seed);
             ScoreModel model;
             try
@@ -69,6 +75,11 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
             {
                 // A hand-edited config.json can describe a network that cannot be built.
                 throw new UserInputException($"{folder.ConfigPath}: the network it describes cannot be built: {e.Message}");
+            }
+            catch (UserInputException e) when (!e.Message.Contains(folder.ConfigPath, StringComparison.Ordinal))
+            {
+                // The SDE and the normalisation check their own settings; the file they came from is named here.
+                throw new UserInputException($"{folder.ConfigPath}: {e.Message}");
             }
             try
             {

@@ -16,7 +16,10 @@ namespace Scorpio.NoiseModels;
 /// </summary>
 public sealed class ModifiedKernelDsmLoss(CirculantNoiseKernel kernel) : ITrainingLoss
 {
-    public string Name => "dsm-modified-kernel";
+    public string Name => LossName;
+
+    /// <summary>The name recorded as training.loss in a noise model's config.json.</summary>
+    public const string LossName = "dsm-modified-kernel";
 
     public CirculantNoiseKernel Kernel { get; } = kernel;
 

@@ -37,7 +37,7 @@ public sealed record NoiseModelInfo
     {
         var path = Path.Combine(runDir, FileName);
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<NoiseModelInfo>(File.ReadAllText(path), Json); }
-        catch (JsonException e) { throw new UserInputException($"{path}: not a valid noise-model description ({e.Message})"); }
+        try { return JsonSerializer.Deserialize<NoiseModelInfo>(SettingsText.Read(path, "a noise-model description"), Json); }
+        catch (JsonException e) { throw new UserInputException($"{path}: not a valid noise-model description ({MessageText.OneLine(e.Message, 200)})"); }
     }
 }

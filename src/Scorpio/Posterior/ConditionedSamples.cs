@@ -37,6 +37,7 @@ internal static class ConditionedSamples
         var sampling = Stopwatch.StartNew();
         using var z = PosteriorBatches.Draw(count, Math.Max(1, batchSize ?? count), seed, device, (n, noise) => draw(input, n, noise));
         using var samples = prior.Units.ToPhysical(z).To(Device.CPU, DType.Float32);
+        PosteriorFiles.CheckFinite(samples, $"{command} failed", dir);
         double seconds = sampling.Elapsed.TotalSeconds;
         using var median = PosteriorSummary.MedianOf(samples);
         var files = PosteriorFiles.WriteSamples(dir, samples, median, image.Header, image.Values, product);

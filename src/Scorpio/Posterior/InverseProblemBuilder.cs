@@ -27,7 +27,15 @@ public static class InverseProblemBuilder
         try
         {
             bool slic = spec.NoiseModelPath is not null;
-            for (int i = 0; i < spec.Exposures.Count; i++) exposures.Add(BuildExposure(spec, spec.Exposures[i], i, prior, slic, owned, notice));
+            for (int i = 0; i < spec.Exposures.Count; i++)
+            {
+                try { exposures.Add(BuildExposure(spec, spec.Exposures[i], i, prior, slic, owned, notice)); }
+                catch (UserInputException e) when (spec.Source is { } source && !e.Message.Contains(source, StringComparison.Ordinal))
+                {
+                    // A problem file's exposure: the file and the exposure are named, whichever of its inputs is at fault.
+                    throw new UserInputException($"{source}: exposures[{i}]: {e.Message}", e);
+                }
+            }
             CheckSameShape(spec, exposures);
 
             using var scope = torch.NewDisposeScope();
@@ -112,6 +120,8 @@ public static class InverseProblemBuilder
         if (obs is null)
         {
             if (e.ObservationPath is null) throw new InvalidSettingException(K("obs"), "is missing: every exposure needs an observation FITS file");
+            if (!File.Exists(e.ObservationPath)) throw new InvalidSettingException(K("obs"), $"file '{e.ObservationPath}' does not exist");
+            if (e.MaskPath is not null && !File.Exists(e.MaskPath)) throw new InvalidSettingException(K("mask"), $"file '{e.MaskPath}' does not exist");
             obs = ObservationInput.Load(e.ObservationPath, e.MaskPath, notice);
             owned.Add(obs);
         }
@@ -151,14 +161,45 @@ public static class InverseProblemBuilder
                 using var shaped = raw.Dim == 2 ? raw.Unsqueeze(0) : raw.Alias();
                 if (!shaped.Shape.SequenceEqual(obs.Shape))
                     throw new InvalidSettingException(K("sigmaMap"), $"has shape {string.Join("x", raw.Shape)} but the observation {obs.Source} is {string.Join("x", obs.Shape)}: give one sigma per observed pixel");
-                sigmaMap = shaped.To(DType.Float64);
-                owned.Add(sigmaMap);
                 sigmaSource = e.SigmaMapPath ?? "(in memory)";
+                (sigmaMap, obs) = CheckSigmaMap(shaped, obs, sigmaSource, K("sigmaMap"), owned, notice);
             }
             else if (e.Sigma is null)
                 throw new InvalidSettingException(K("sigma"), "is missing: the likelihood needs the noise, as sigma (white Gaussian), a sigma map (per-pixel) or a learned noise model (SLIC)");
         }
         return new Exposure(obs, forward, op, sigma, sigmaMap, sigmaSource);
+    }
+
+    /// <summary>
+    /// A sigma map holds standard deviations: negative values mean a wrong file (a weight or variance map?) and are refused;
+    /// zero, NaN and infinite values carry no usable noise level, so those pixels are masked with a notice (their sigma is set to
+    /// 1, which the mask makes irrelevant, so no 1/0 enters the likelihood). A map with no usable pixel is refused.
+    /// </summary>
+    private static (Tensor SigmaMap, ObservationInput Observation) CheckSigmaMap(Tensor raw, ObservationInput obs, string source, string key,
+        List<IDisposable> owned, Action<string>? notice)
+    {
+        using var scope = torch.NewDisposeScope();
+        var sigma = raw.To(DType.Float64);
+        var finite = sigma.IsFinite();
+        long negative = (long)sigma.Lt(0.0).LogicalAnd(finite).To(DType.Float64).Sum().ToDouble();
+        if (negative > 0)
+            throw new InvalidSettingException(key, $"{source} holds {negative} negative value(s) (smallest {torch.Where(finite, sigma, 0.0).Min().ToDouble():G4}); " +
+                "a sigma map gives the noise standard deviation (>= 0) of each pixel: is it a weight or variance map? Convert it (sigma = 1/sqrt(weight), sqrt(variance))");
+        var usable = finite.LogicalAnd(sigma.Gt(0.0));
+        var keep = usable.To(DType.Float64);
+        long bad = sigma.Numel - (long)keep.Sum().ToDouble();
+        long observedBad = (long)obs.Mask.Mul(keep.Neg().Add(1.0)).Sum().ToDouble();
+        if (bad == sigma.Numel)
+            throw new InvalidSettingException(key, $"{source} has no usable value (every pixel is 0, NaN or infinite); give one positive noise sigma per observed pixel");
+        var cleaned = torch.Where(usable, sigma, 1.0).MoveToOuterDisposeScope();
+        owned.Add(cleaned);
+        if (observedBad == 0) return (cleaned, obs);
+        var masked = obs.Masked(keep);
+        owned.Add(masked);
+        if (masked.MaskedCount == masked.Values.Numel)
+            throw new InvalidSettingException(key, $"{source} is 0, NaN or infinite on every observed pixel of {obs.Source}: nothing is left to fit");
+        notice?.Invoke($"{source}: {observedBad} observed pixel(s) have a sigma of 0, NaN or infinity; they are treated as masked (no information)");
+        return (cleaned, masked);
     }
 
     private static (Tensor? Tensor, string? Source) Psf(ExposureSpec e, Func<string, string> key, List<IDisposable> owned)

@@ -101,6 +101,18 @@ public sealed class ObservationInput : IDisposable
         return new ObservationInput(values.MoveToOuterDisposeScope(), valid.Contiguous().MoveToOuterDisposeScope(), header ?? new FitsHeader(), source, nan, masked);
     }
 
+    /// <summary>
+    /// A copy whose mask also drops the pixels where <paramref name="keep"/> (C, H, W) is 0, e.g. pixels whose sigma-map value
+    /// is unusable; the caller disposes it.
+    /// </summary>
+    internal ObservationInput Masked(Tensor keep)
+    {
+        using var scope = torch.NewDisposeScope();
+        var mask = Mask.Mul(keep);
+        long masked = Values.Numel - (long)mask.Sum().ToDouble();
+        return new ObservationInput(Values.Clone().MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope(), Header, Source, NanCount, masked);
+    }
+
     public void Dispose()
     {
         Values.Dispose();

@@ -51,6 +51,7 @@ public static class PosteriorPipeline
             using var z = PosteriorBatches.Draw(r.Count, batch, r.Seed, r.Device, (n, noise) => method.Sample(problem, n, noise, progress));
             double sampleSeconds = sampling.Elapsed.TotalSeconds;
             using var samples = prior.Units.ToPhysical(z).To(Device.CPU, DType.Float32);
+            PosteriorFiles.CheckFinite(samples, "posterior sampling failed", dir);
             log?.Invoke($"drew {r.Count} posterior samples in {sampleSeconds:F1} s");
 
             sampling.Restart();
@@ -60,6 +61,7 @@ public static class PosteriorPipeline
                     (n, noise) => SamplerRegistry.Generate(priorSampler, prior.Score, prior.Sde, [n, .. prior.Shape], noise, priorOptions, device: r.Device), stream: 1)
                 : null;
             using var priorSamples = priorZ is null ? null : prior.Units.ToPhysical(priorZ).To(Device.CPU);
+            if (priorSamples is not null) PosteriorFiles.CheckFinite(priorSamples, "prior sampling (for the variance ratio) failed", dir);
             double priorSeconds = sampling.Elapsed.TotalSeconds;
 
             var (files, summary) = PosteriorWriter.Write(dir, problem, samples, priorSamples, r.ApertureRadius);

@@ -10,6 +10,10 @@ namespace Scorpio.Posterior;
 /// </summary>
 public static class PosteriorWriter
 {
+    /// <summary>Every file a posterior run may write into its folder (summary.json last, by <see cref="PosteriorPipeline"/>).</summary>
+    public static readonly IReadOnlyList<string> Products =
+        ["samples.fits", "mean.fits", "median.fits", "std.fits", "p16.fits", "p84.fits", "p15.fits", "p85.fits", "residual.fits", "variance_ratio.fits", "preview.png", "summary.json"];
+
     /// <summary>Writes the maps and the preview into <paramref name="dir"/>; returns the files written and the summary statistics.</summary>
     /// <param name="dir">the output folder (existing).</param>
     /// <param name="problem">the problem (operator, observation, mask, noise and headers).</param>
@@ -19,10 +23,10 @@ public static class PosteriorWriter
     public static (List<string> Files, PosteriorSummary Summary) Write(string dir, InverseProblem problem, Tensor samples, Tensor? priorSamples, double apertureRadius)
     {
         var summary = PosteriorSummary.Compute(samples, problem.Operator, (problem.Observation, problem.Mask), problem.SigmaMap, priorSamples, apertureRadius);
+        var files = new List<string>();
         try
         {
             var modelHeader = problem.ModelHeader;
-            var files = new List<string>();
             void Image(string name, Tensor t, FitsHeader h, string what) { PosteriorFiles.WriteImage(Path.Combine(dir, name), t, h, what); files.Add(name); }
             Image("samples.fits", samples, modelHeader, $"{samples.Size(0)} posterior samples");
             Image("mean.fits", summary.Mean, modelHeader, "posterior mean");
@@ -44,9 +48,10 @@ public static class PosteriorWriter
             files.Add("preview.png");
             return (files, summary);
         }
-        catch
+        catch (Exception e)
         {
             summary.Dispose();
+            PosteriorFiles.RemovePartial(dir, files, e);
             throw;
         }
     }

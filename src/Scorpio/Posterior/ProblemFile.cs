@@ -28,15 +28,17 @@ public static class ProblemFile
     {
         if (!File.Exists(path)) throw new UserInputException($"problem file '{path}' does not exist");
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new UserInputException($"{path}: not valid JSON ({e.Message})"); }
+        try { doc = JsonDocument.Parse(Astro.DataTools.SettingsText.Read(path, "a problem file"), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new UserInputException($"{path}: not valid JSON ({MessageText.OneLine(e.Message, 200)})"); }
         using (doc)
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new UserInputException($"{path}: a problem file is a JSON object with an \"exposures\" list");
             CheckKeys(root, TopKeys, $"{path}: ");
             string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-            string? Resolve(string? p) => p is null ? null : Path.IsPathRooted(p) ? p : Path.Combine(dir, p);
+            string? Resolve(string? p) => p is null ? null
+                : p.Length == 0 || p.Contains('\0') ? throw new UserInputException($"{path}: the file name {MessageText.Quote(p, 60)} is empty or holds a NUL character")
+                : Path.IsPathRooted(p) ? p : Path.Combine(dir, p);
             if (!root.TryGetProperty("exposures", out var list) || list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
                 throw new UserInputException($"{path}: \"exposures\" must be a non-empty list of exposures");
             var exposures = new List<ExposureSpec>();
@@ -79,7 +81,7 @@ public static class ProblemFile
     {
         foreach (var p in e.EnumerateObject())
             if (!known.Contains(p.Name))
-                throw new UserInputException($"{label}{p.Name} is not a known key: use {string.Join(", ", known)}");
+                throw new UserInputException($"{label}{MessageText.OneLine(p.Name, 60)} is not a known key: use {string.Join(", ", known)}");
     }
 
     private static string? String(JsonElement e, string key, string label) =>
@@ -88,7 +90,7 @@ public static class ProblemFile
 
     private static double? Number(JsonElement e, string key, string label) =>
         !e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null ? null
-        : v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new InvalidSettingException(label + key, "must be a number");
+        : v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && double.IsFinite(d) ? d : throw new InvalidSettingException(label + key, "must be a finite number");
 
     private static int? Integer(JsonElement e, string key, string label) =>
         !e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null ? null
@@ -103,6 +105,8 @@ public static class ProblemFile
         if (!e.TryGetProperty(key, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2 || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number))
             throw new InvalidSettingException(label + key, "must be two numbers [dx, dy] in model pixels");
-        return (v[0].GetDouble(), v[1].GetDouble());
+        if (!v[0].TryGetDouble(out double dx) || !v[1].TryGetDouble(out double dy) || !double.IsFinite(dx) || !double.IsFinite(dy))
+            throw new InvalidSettingException(label + key, "must be two finite numbers [dx, dy] in model pixels");
+        return (dx, dy);
     }
 }

@@ -1,4 +1,5 @@
 using Scorpio.Astro;
+using Scorpio.Astro.DataTools;
 using Scorpio.Astro.Fits;
 using Scorpio.Astro.Imaging;
 using Scorpio.Diffusion;
@@ -10,7 +11,7 @@ namespace Scorpio.Sampling;
 /// The files of <c>scorpio sample</c>: a FITS cube of the samples in physical units, whose header records how they were
 /// drawn (<see cref="Header"/>), and an optional PNG grid of the first <see cref="MaxPreviewTiles"/>. <see cref="Write"/> is
 /// meant to be called after every batch (<see cref="PriorSampling"/>'s batchDone): the cube is rewritten atomically, so a
-/// killed run leaves a valid file with every finished sample.
+/// killed run leaves a valid file with every finished sample, named and marked as partial (<see cref="PartialPath"/>).
 /// </summary>
 public static class SampleFiles
 {
@@ -43,13 +44,45 @@ public static class SampleFiles
     }
 
     /// <summary>
-    /// Writes the samples finished so far: the FITS cube (atomically, NSAMPLES set in <paramref name="header"/>) and, for
-    /// images, the PNG grid (RGB composite for three bands, grey for one, the first band otherwise).
+    /// Where <see cref="Write"/> keeps the samples of an unfinished run: <c>NAME.partial.fits</c> beside <paramref name="fitsPath"/>,
+    /// so that a killed or failed run never leaves a complete-looking file under the requested name.
     /// </summary>
-    public static void Write(string fitsPath, PriorSamples samples, FitsHeader header, string? pngPath = null, Stretch? stretch = null)
+    public static string PartialPath(string fitsPath)
     {
-        header.Set("NSAMPLES", samples.Count, "samples written so far");
-        FitsFile.Write(fitsPath, samples.ToImageData(), header);
+        string ext = Path.GetExtension(fitsPath);
+        return (ext.Length > 0 ? fitsPath[..^ext.Length] : fitsPath) + ".partial" + (ext.Length > 0 ? ext : ".fits");
+    }
+
+    /// <summary>
+    /// Writes the samples finished so far (atomically): while fewer than <paramref name="total"/> are done, to
+    /// <see cref="PartialPath"/> with COMPLETE = F, NSAMPLES and NREQUEST in the header; the last call writes
+    /// <paramref name="fitsPath"/> with COMPLETE = T and removes the partial file. For images the PNG grid is redrawn (RGB
+    /// composite for three bands, grey for one, the first band otherwise). Samples holding NaN or infinite values (a diverged
+    /// sampler) are refused: the run fails, and the partial file keeps the samples finished before.
+    /// </summary>
+    public static void Write(string fitsPath, PriorSamples samples, FitsHeader header, int total, string? pngPath = null, Stretch? stretch = null)
+    {
+        var cube = samples.ToImageData();
+        int firstBad = Array.FindIndex(cube.Data, v => !float.IsFinite(v));
+        if (firstBad >= 0)
+        {
+            int per = Math.Max(1, cube.Data.Length / Math.Max(1, samples.Count));
+            throw new UserInputException($"sampling failed: sample {firstBad / per} holds NaN or infinite values (the sampler diverged); " +
+                $"{fitsPath} was not written{(File.Exists(PartialPath(fitsPath)) ? $" and {PartialPath(fitsPath)} keeps the samples finished before" : "")}: " +
+                "try more --steps or another --sampler");
+        }
+        bool complete = samples.Count >= total;
+        header.Set("NSAMPLES", samples.Count, "samples in this file");
+        header.Set("NREQUEST", total, "samples requested");
+        header.Set("COMPLETE", complete, complete ? "all requested samples" : "run unfinished: more samples were requested");
+        string partial = PartialPath(fitsPath);
+        try { FitsFile.Write(complete ? fitsPath : partial, cube, header); }
+        catch (DiskFullException e)
+        {
+            throw DiskFull.Error(e.Path, e, (File.Exists(partial) ? $"{partial} keeps the samples finished before (COMPLETE = F in its header)" : "no samples were kept")
+                + $"; {fitsPath} was not written: free space there or choose another --out");
+        }
+        if (complete && File.Exists(partial)) File.Delete(partial);
         var item = samples.ItemShape;
         if (pngPath is null || item.Length != 3) return;
         int tiles = Math.Min(samples.Count, MaxPreviewTiles), c = item[0], h = item[1], w = item[2];

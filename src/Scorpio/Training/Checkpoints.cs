@@ -14,14 +14,16 @@ namespace Scorpio.Training;
 /// </summary>
 internal static class Checkpoints
 {
+    /// <summary>
+    /// Writes checkpoint.safetensors, then model.safetensors (each atomically). The checkpoint goes first so that weights on
+    /// disk always have a checkpoint at their step or later; a kill between the two leaves an older model.safetensors, which
+    /// <see cref="RefreshModel"/> rewrites on resume. <paramref name="checkpointWritten"/> runs between the two writes.
+    /// </summary>
     public static void Save(RunFolder folder, RunConfig config, ScoreModel model, Adam optimizer, Ema ema,
-        Generator dataRng, Generator noiseRng, long step, double seconds, double lastLoss)
+        Generator dataRng, Generator noiseRng, long step, double seconds, double lastLoss, Action? checkpointWritten = null)
     {
         using var scope = torch.NewDisposeScope();
         var network = model.Network.StateDict();
-        var shadow = ema.Shadow;
-        var emaWeights = network.ToDictionary(kv => kv.Key, kv => shadow.TryGetValue(kv.Key, out var s) ? s : kv.Value);
-        folder.WriteModel(emaWeights, config, step);
 
         var state = new Dictionary<string, Tensor>();
         foreach (var (k, v) in network) state["model." + k] = v;
@@ -38,6 +40,33 @@ internal static class Checkpoints
             ["config"] = ConfigJson.Serialize(config),
             ["scorpio_version"] = RunConfig.CurrentVersion,
         });
+        checkpointWritten?.Invoke();
+        WriteModel(folder, config, network, ema, step);
+    }
+
+    /// <summary>
+    /// After a resume to <paramref name="step"/>: rewrites model.safetensors from the restored EMA when it is missing, damaged
+    /// or from another step (the process was killed between the checkpoint and the model write). Returns true when it did.
+    /// </summary>
+    public static bool RefreshModel(RunFolder folder, RunConfig config, ScoreModel model, Ema ema, long step)
+    {
+        string? recorded = null;
+        try
+        {
+            if (File.Exists(folder.ModelPath)) Safetensors.LoadMetadata(folder.ModelPath).TryGetValue("step", out recorded);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException) { }
+        if (recorded == step.ToString(CultureInfo.InvariantCulture)) return false;
+        using var scope = torch.NewDisposeScope();
+        WriteModel(folder, config, model.Network.StateDict(), ema, step);
+        return true;
+    }
+
+    // model.safetensors holds the EMA weights under the network's own names (buffers without a shadow as they are).
+    private static void WriteModel(RunFolder folder, RunConfig config, Dictionary<string, Tensor> network, Ema ema, long step)
+    {
+        var shadow = ema.Shadow;
+        folder.WriteModel(network.ToDictionary(kv => kv.Key, kv => shadow.TryGetValue(kv.Key, out var s) ? s : kv.Value), config, step);
     }
 
     /// <summary>Loads checkpoint.safetensors into the training objects; returns (step, cumulative seconds).</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Scorpio.Astro;
+using Scorpio.Astro.DataTools;
 
 namespace Scorpio.Training;
 
@@ -33,31 +34,44 @@ public static class ConfigJson
     {
         JsonNode? node;
         try { node = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new UserInputException($"{source}: not valid JSON: {e.Message}"); }
+        catch (JsonException e) { throw new UserInputException($"{source}: not valid JSON: {MessageText.OneLine(e.Message, 200)}"); }
         if (node is not JsonObject obj) throw new UserInputException($"{source}: the configuration must be a JSON object {{ ... }}");
-        CheckKeys(obj, typeof(RunConfig), "", source);
+        // JsonObject reads its members on first use and throws ArgumentException for a key given twice in one object.
+        try { CheckKeys(obj, typeof(RunConfig), "", source); }
+        catch (ArgumentException e) { throw new UserInputException($"{source}: a key appears twice in one object ({MessageText.OneLine(e.Message, 120)}); keep one of them"); }
+        RunConfig config;
         try
         {
-            return obj.Deserialize<RunConfig>(Options) ?? throw new UserInputException($"{source}: empty configuration");
+            config = obj.Deserialize<RunConfig>(Options) ?? throw new UserInputException($"{source}: empty configuration");
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {
-            string key = (e.Path ?? "").TrimStart('$', '.');
-            throw new UserInputException($"{source}: key '{key}' has a value of the wrong type ({FirstLine(e.Message)})");
+            string key = e is JsonException j ? (j.Path ?? "").TrimStart('$', '.') : "?";
+            throw new UserInputException($"{source}: key '{key}' has a value of the wrong type ({MessageText.OneLine(FirstLine(e.Message), 200)})");
         }
+        // Null sections ("sde": null) take their defaults, as missing ones do.
+        config = config with
+        {
+            Sde = config.Sde ?? new(), Network = config.Network ?? new(), Normalization = config.Normalization ?? new(),
+            Data = config.Data ?? new(), Training = config.Training ?? new(),
+        };
+        ConfigChecks.Check(config, source, customLoss: NoiseModels.ModifiedKernelDsmLoss.LossName);
+        return config;
     }
 
     /// <summary>Reads and parses a config file; errors name the file.</summary>
     public static RunConfig Load(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"config file not found: {path}");
-        return Parse(File.ReadAllText(path), path);
+        return Parse(SettingsText.Read(path, "a configuration file"), path);
     }
 
     /// <summary>True when the JSON file <paramref name="path"/> sets the key at <paramref name="keys"/> (e.g. "network", "imageSize").</summary>
     public static bool HasKey(string path, params string[] keys)
     {
-        JsonNode? node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        JsonNode? node;
+        try { node = JsonNode.Parse(SettingsText.Read(path, "a configuration file"), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (Exception e) when (e is JsonException or ArgumentException) { throw new UserInputException($"{path}: not valid JSON: {MessageText.OneLine(e.Message, 200)}"); }
         foreach (var k in keys)
         {
             if (node is not JsonObject o || !o.TryGetPropertyValue(k, out node)) return false;

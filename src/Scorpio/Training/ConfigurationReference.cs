@@ -17,7 +17,7 @@ namespace Scorpio.Training;
 public static class ConfigurationReference
 {
     /// <summary>The command that rewrites the committed reference.</summary>
-    public const string RegenerateCommand = "bin/scorpio config reference --out docs/configuration.md";
+    public const string RegenerateCommand = "bin/scorpio config reference --out docs/configuration.md --overwrite";
 
     /// <summary>One config.json key: its dotted path, JSON type, default (JSON text) and meaning (Markdown).</summary>
     public sealed record Key(string Path, string Type, string Default, string Meaning);

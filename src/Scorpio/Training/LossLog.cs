@@ -20,8 +20,9 @@ public sealed class LossLog : IDisposable
     {
         if (resumeStep is long keep && File.Exists(path))
         {
+            // A row cut short by a kill (fewer fields) is dropped, so its step number cannot pass for an earlier step's.
             var rows = File.ReadAllLines(path).Skip(1)
-                .Where(l => long.TryParse(l.Split(',')[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s <= keep);
+                .Where(l => l.Split(',') is { Length: 5 } f && long.TryParse(f[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && s <= keep);
             AtomicFile.WriteAllText(path, string.Join("\n", new[] { Header }.Concat(rows)) + "\n");
         }
         else AtomicFile.WriteAllText(path, Header + "\n");
@@ -33,5 +34,11 @@ public sealed class LossLog : IDisposable
 
     public void Flush() => _writer.Flush();
 
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Closes the log. Every row is flushed before each checkpoint, so a failure here (a full disk that already
+    /// stopped the run) loses only rows after the last checkpoint, which a resume drops anyway; it must not mask that error.</summary>
+    public void Dispose()
+    {
+        try { _writer.Dispose(); }
+        catch (IOException) { }
+    }
 }

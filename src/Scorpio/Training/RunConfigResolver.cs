@@ -11,29 +11,9 @@ namespace Scorpio.Training;
 /// </summary>
 public static class RunConfigResolver
 {
-    /// <summary>Checks values a user can get wrong, naming the key. <paramref name="customLoss"/> names the objective a
-    /// caller supplies itself (train-noise's modified kernel), which a resumed run records as its loss.</summary>
-    public static void Validate(RunConfig c, string? customLoss = null)
-    {
-        var t = c.Training;
-        if (t.Steps < 1) throw new UserInputException($"training.steps must be >= 1, got {t.Steps}");
-        if (t.Batch < 1) throw new UserInputException($"training.batch must be >= 1, got {t.Batch}");
-        if (!(t.Lr > 0)) throw new UserInputException($"training.lr must be > 0, got {t.Lr}");
-        if (t.Ema is < 0 or >= 1) throw new UserInputException($"training.ema must be in [0, 1), got {t.Ema}");
-        if (t.Warmup < 0) throw new UserInputException($"training.warmup must be >= 0, got {t.Warmup}");
-        if (t.GradClip < 0) throw new UserInputException($"training.gradClip must be >= 0 (0 = off), got {t.GradClip}");
-        if (t.CheckpointEvery < 1) throw new UserInputException($"training.checkpointEvery must be >= 1, got {t.CheckpointEvery}");
-        if (t.Optimizer is not ("adam" or "adamw")) throw new UserInputException($"training.optimizer must be adam or adamw, got '{t.Optimizer}'");
-        if (!SdeConfig.Names.Contains(c.Sde.Name) && c.Sde.Name != "cosine")
-            throw new UserInputException($"unknown SDE '{c.Sde.Name}' (sde.name): use one of {string.Join(", ", SdeConfig.Names)}");
-        if (c.Sde.Name == "ddpm" && c.Sde.Schedule is not ("linear" or "cosine"))
-            throw new InvalidSettingException("sde.schedule", $"must be linear or cosine (got '{c.Sde.Schedule}')");
-        if (c.Sde.Name == "ddpm" && c.Sde.Steps < 1) throw new InvalidSettingException("sde.steps", $"must be at least 1 (got {c.Sde.Steps})");
-        if (!NormalizationConfig.Kinds.Contains(c.Normalization.Kind))
-            throw new UserInputException($"unknown normalisation '{c.Normalization.Kind}' (normalization.kind): use one of {string.Join(", ", NormalizationConfig.Kinds)}");
-        if (t.Loss is not null && t.Loss != customLoss && !TrainingConfig.Losses.Contains(t.Loss))
-            throw new UserInputException($"unknown loss '{t.Loss}' (training.loss): use one of {string.Join(", ", TrainingConfig.Losses)}");
-    }
+    /// <summary>Checks values a user can get wrong, naming the key (<see cref="ConfigChecks"/>). <paramref name="customLoss"/> names the
+    /// objective a caller supplies itself (train-noise's modified kernel), which a resumed run records as its loss.</summary>
+    public static void Validate(RunConfig c, string? customLoss = null) => ConfigChecks.Check(c, null, customLoss);
 
     /// <summary>The network image size and sample shape for <paramref name="physical"/> (N, C, H, W) or (N, D).</summary>
     public static RunConfig ResolveShape(RunConfig c, Tensor physical, int? imageSize, IReadOnlyList<string> sources)

@@ -12,7 +12,8 @@ namespace Scorpio.Training;
 /// (weights, EMA, optimiser and RNG state, step) and <c>loss.csv</c>. Every write is atomic
 /// (temporary file then rename) and every safetensors file carries a SHA-256 of its tensors in its
 /// metadata, so a truncated or corrupted file is refused with a message naming it, and a crash
-/// during a write leaves the previous file intact.
+/// during a write leaves the previous file intact. A process training the run holds its lock file
+/// (<see cref="FolderLock.FileName"/>, <see cref="Lock"/>).
 /// </summary>
 public sealed class RunFolder(string path)
 {
@@ -23,6 +24,49 @@ public sealed class RunFolder(string path)
     public string CheckpointPath => System.IO.Path.Combine(Path, "checkpoint.safetensors");
     public string LossLogPath => System.IO.Path.Combine(Path, "loss.csv");
 
+    /// <summary>
+    /// The files a run owns (and any command must not replace): its configuration, weights, checkpoint, loss log, a noise
+    /// model's description and the lock file.
+    /// </summary>
+    public static readonly IReadOnlyList<string> OwnFiles =
+        ["config.json", "model.safetensors", "checkpoint.safetensors", "loss.csv", NoiseModels.NoiseModelInfo.FileName, FolderLock.FileName];
+
+    /// <summary>True when <paramref name="file"/> is one of <see cref="OwnFiles"/> in a folder holding a run (a config.json).</summary>
+    public static bool IsRunFile(string file)
+    {
+        string full = System.IO.Path.GetFullPath(file);
+        string? dir = System.IO.Path.GetDirectoryName(full);
+        return dir is not null && OwnFiles.Contains(System.IO.Path.GetFileName(full)) && File.Exists(System.IO.Path.Combine(dir, "config.json"));
+    }
+
+    /// <summary>
+    /// Takes the run's lock (<see cref="FolderLock"/>: a second process on the same run is refused, a lock left by a killed
+    /// process is taken over) and removes the temporary files a killed writer left behind, which only the holder may do.
+    /// <paramref name="notice"/> hears about a stale lock or removed files.
+    /// </summary>
+    public FolderLock Lock(Action<string>? notice = null)
+    {
+        var held = FolderLock.Acquire(Path, "the training run");
+        try
+        {
+            if (held.TookOverFrom is { } stale) notice?.Invoke($"took over the lock of {Path} left by {stale}, which is no longer running");
+            var leftovers = OwnFiles.SelectMany(f => Safetensors.TemporaryFiles(System.IO.Path.Combine(Path, f))
+                    .Concat(Directory.EnumerateFiles(Path, "." + f + ".*.tmp")))
+                .Distinct().ToList();
+            foreach (var f in leftovers) File.Delete(f);
+            if (leftovers.Count > 0) notice?.Invoke($"removed {leftovers.Count} temporary file(s) left in {Path} by an interrupted write");
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>True when the folder holds a config.json but no checkpoint and no weights: a run stopped before its first checkpoint.</summary>
+    public bool NeverCheckpointed => File.Exists(ConfigPath) && !File.Exists(CheckpointPath) && !File.Exists(ModelPath);
+
     /// <summary>Metadata key of the tensors' checksum.</summary>
     public const string ChecksumKey = "sha256";
 
@@ -31,7 +75,9 @@ public sealed class RunFolder(string path)
     {
         if (!Directory.Exists(Path)) throw new UserInputException($"run folder not found: {Path}");
         if (!File.Exists(ConfigPath)) throw new UserInputException($"{Path}: not a Scorpio run folder (no config.json); train one with `scorpio train --out {Path}`");
-        return ConfigJson.Load(ConfigPath);
+        var config = ConfigJson.Load(ConfigPath);
+        ConfigChecks.CheckTrained(config, ConfigPath);
+        return config;
     }
 
     /// <summary>Writes config.json atomically.</summary>
@@ -78,7 +124,7 @@ public sealed class RunFolder(string path)
         Dictionary<string, Tensor> tensors;
         Dictionary<string, string> metadata;
         try { (tensors, metadata) = Safetensors.Load(file); }
-        catch (InvalidDataException e) { throw new UserInputException($"{file} is damaged and was refused: {e.Message}"); }
+        catch (InvalidDataException e) { throw new UserInputException($"{e.Message}; the file is damaged and was refused: restore it from a copy or retrain"); }
         catch (IOException e) { throw new UserInputException($"{file} could not be read: {e.Message}"); }
         if (!metadata.TryGetValue(ChecksumKey, out var expected))
         {
@@ -97,7 +143,12 @@ public sealed class RunFolder(string path)
     private static void WriteVerified(string file, IReadOnlyDictionary<string, Tensor> tensors, Dictionary<string, string> metadata)
     {
         metadata[ChecksumKey] = Checksum(tensors);
-        Safetensors.Save(file, tensors, metadata);
+        try { Safetensors.Save(file, tensors, metadata); }
+        catch (IOException e)
+        {
+            DiskFull.Rethrow(file, e);
+            throw;
+        }
     }
 
     /// <summary>SHA-256 over every tensor's name, dtype, shape and bytes, in name order.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Scorpio.Astro;
+using Scorpio.Astro.DataTools;
 using Scorpio.Data;
 using Scorpio.Torch;
 using Scorpio.Torch.Optim;
@@ -35,6 +36,11 @@ public static class Trainer
         var folder = new RunFolder(options.OutDir);
         bool main = options.Parallel?.IsMain ?? true;
         var monitor = main ? options.Monitor : null;
+        if (File.Exists(folder.Path))
+            throw new UserInputException($"{folder.Path} is a file, not a run folder: give --out a folder name (it is created), or remove the file");
+        if (options.Resume) folder.ReadConfig(); // a missing or damaged run is reported before anything is created
+        // Rank 0 alone holds the folder's lock and writes into it; the other ranks only read the checkpoint.
+        using var runLock = main ? folder.Lock(m => monitor?.Note(m)) : null;
         var (config, data, ownsData) = options.Resume ? PrepareResume(options, folder) : PrepareNew(options, folder);
         try
         {
@@ -62,7 +68,12 @@ public static class Trainer
     private static (RunConfig, TrainingDataset, bool) PrepareNew(TrainingOptions o, RunFolder folder)
     {
         // Rank 0 alone checks the folder (the others would see the config.json it is writing).
-        if (o.Parallel is not { IsMain: false } && File.Exists(folder.ConfigPath))
+        bool main = o.Parallel is not { IsMain: false };
+        if (folder.NeverCheckpointed)
+        {
+            if (main) o.Monitor?.Note($"{folder.Path} holds a run stopped before its first checkpoint; starting it again");
+        }
+        else if (main && File.Exists(folder.ConfigPath))
             throw new UserInputException($"{folder.Path} already holds a training run (config.json); add --resume to continue it, or choose another --out");
         var config = o.Config with { ScorpioVersion = RunConfig.CurrentVersion };
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
@@ -86,7 +97,11 @@ public static class Trainer
     private static (RunConfig, TrainingDataset, bool) PrepareResume(TrainingOptions o, RunFolder folder)
     {
         var config = folder.ReadConfig();
-        if (!File.Exists(folder.CheckpointPath)) throw new UserInputException($"{folder.Path}: no checkpoint.safetensors to resume from");
+        if (!File.Exists(folder.CheckpointPath))
+        {
+            if (!folder.NeverCheckpointed) throw new UserInputException($"{folder.Path}: no checkpoint.safetensors to resume from (model.safetensors alone cannot continue training); retrain into a new folder");
+            o.Monitor?.Note($"{folder.Path} has no checkpoint yet (stopped before the first): training starts at step 0 with its config.json");
+        }
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
         RunConfigResolver.Validate(config, o.Loss?.Name);
         var paths = o.DataPaths.Count > 0 ? o.DataPaths : config.Data.Sources;
@@ -127,7 +142,12 @@ public static class Trainer
 
         long step = 0;
         double priorSeconds = 0;
-        if (o.Resume) (step, priorSeconds) = Checkpoints.Restore(folder, model, optimizer, ema, dataRng, noiseRng);
+        if (o.Resume && File.Exists(folder.CheckpointPath))
+        {
+            (step, priorSeconds) = Checkpoints.Restore(folder, model, optimizer, ema, dataRng, noiseRng);
+            if (main && Checkpoints.RefreshModel(folder, config, model, ema, step))
+                monitor?.Note($"rewrote {folder.ModelPath} from the checkpoint (step {step}): the last save was interrupted before it");
+        }
         BatchShard? shard = null;
         if (dp is not null)
         {
@@ -167,10 +187,10 @@ public static class Trainer
 
         void Save()
         {
-            lastSaved = step;
-            if (!main) return;
+            if (!main) { lastSaved = step; return; }
             log!.Flush();
-            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss);
+            Checkpoints.Save(folder, config, model, optimizer, ema, dataRng, noiseRng, step, priorSeconds + session.Elapsed.TotalSeconds, lastLoss,
+                checkpointWritten: () => lastSaved = step);
         }
 
         var reduceClock = new Stopwatch();
@@ -298,6 +318,14 @@ public static class Trainer
                     return Finish(TrainingOutcome.Cancelled, $"interrupted after step {step} of {t.Steps}; checkpoint saved. Continue with: scorpio train --out {folder.Path} --resume");
                 }
             }
+        }
+        catch (Exception e) when (DiskFull.Is(e))
+        {
+            // Checkpoints are written to a temporary name and renamed: a failed write leaves the last one whole.
+            string file = e is DiskFullException full ? full.Path : folder.LossLogPath;
+            throw DiskFull.Error(file, e, lastSaved > 0
+                ? $"training stopped at step {step}; {folder.CheckpointPath} still holds step {lastSaved}: free space, then continue with scorpio train --out {folder.Path} --resume"
+                : $"training stopped at step {step}, before its first checkpoint: free space, then start again with scorpio train --out {folder.Path} --resume");
         }
         finally
         {

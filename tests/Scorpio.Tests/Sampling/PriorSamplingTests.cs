@@ -94,7 +94,10 @@ public class PriorSamplingTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 
-    /// <summary>After every batch the caller sees every finished sample; SampleFiles writes them as a cube with NSAMPLES.</summary>
+    /// <summary>
+    /// After every batch the caller sees every finished sample; SampleFiles writes them as a cube with NSAMPLES, into
+    /// NAME.partial.fits (COMPLETE = F) until the last batch, which writes NAME.fits (COMPLETE = T) and removes the partial file.
+    /// </summary>
     [Fact]
     public void Every_batch_rewrites_the_cube_with_all_finished_samples()
     {
@@ -109,9 +112,14 @@ public class PriorSamplingTests(Xunit.Abstractions.ITestOutputHelper output)
         var progress = new List<BatchProgress>();
         var samples = PriorSampling.Draw(g, sde, Item, ToPhysical, options, done =>
         {
-            SampleFiles.Write(fits, done, header);
-            var written = FitsFile.ReadWithHeader(fits);
+            SampleFiles.Write(fits, done, header, options.Count);
+            bool last = done.Count == options.Count;
+            Assert.Equal(last, File.Exists(fits));
+            Assert.Equal(!last, File.Exists(SampleFiles.PartialPath(fits)));
+            var written = FitsFile.ReadWithHeader(last ? fits : SampleFiles.PartialPath(fits));
             Assert.Equal(done.Count, written.Header.GetLong("NSAMPLES"));
+            Assert.Equal(5, written.Header.GetLong("NREQUEST"));
+            Assert.Equal(last ? "T" : "F", written.Header.GetString("COMPLETE"));
             Assert.Equal(new[] { done.Count, 2, 2 }, written.Image.Shape);
             seen.Add(done.Count);
         }, progress.Add);

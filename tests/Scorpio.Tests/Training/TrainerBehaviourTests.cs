@@ -52,7 +52,7 @@ public class TrainerBehaviourTests
         Assert.Null(vp.Training.Loss);
         var e = Assert.Throws<Scorpio.Astro.UserInputException>(() => new ConfigOverrides { Preset = "huge" }.Apply(file, 32, 1));
         Assert.Contains("huge", e.Message);
-        var bad = Assert.Throws<Scorpio.Astro.UserInputException>(() => new ConfigOverrides { Sde = "ode" }.Apply(file, 32, 1));
+        var bad = Assert.ThrowsAny<Scorpio.Astro.UserInputException>(() => new ConfigOverrides { Sde = "ode" }.Apply(file, 32, 1));
         Assert.Contains("ode", bad.Message);
     }
 
