@@ -33,7 +33,7 @@ internal static class InpaintCommand
             string? cataloguePath = pr.GetValue(catalogue);
             CatalogueOptions.OneInput(pr.GetValue(image), "--image", cataloguePath);
             if (cataloguePath is null && pr.GetValue(mask) is null) throw new Astro.UserInputException("--mask FILE is required: the pixels to fill (non-zero)");
-            OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorFiles.SampleProducts);
+            if (cataloguePath is null) OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorFiles.SampleProducts); // catalogue folders are re-entered
             var device = CliContext.Device(pr);
             using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
             InpaintRequest Request(ObservationInput input, long seed, string outDir) => new()

@@ -64,9 +64,11 @@ internal static class PosteriorCommand
                 throw new UserInputException("--catalogue gives one observation per object for the exposure described by the flags; --problem (several exposures) cannot be combined with it");
             var spec = Problem(pr, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, anneal, covariance, cataloguePath is not null);
             InverseProblemBuilder.Check(spec);
-            OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorWriter.Products, spec.Exposures.SelectMany(e =>
-                new[] { ("obs", e.ObservationPath), ("mask", e.MaskPath), ("psf", e.PsfPath), ("warp", e.WarpPath), ("sigmaMap", e.SigmaMapPath) })
-                .Where(i => i.Item2 is not null).Select(i => ($"{spec.Source ?? "the exposure"} {i.Item1}", i.Item2!)));
+            // A catalogue run folder is re-entered on purpose (finished objects are skipped; catalogue.json refuses other settings).
+            if (cataloguePath is null)
+                OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorWriter.Products, spec.Exposures.SelectMany(e =>
+                    new[] { ("obs", e.ObservationPath), ("mask", e.MaskPath), ("psf", e.PsfPath), ("warp", e.WarpPath), ("sigmaMap", e.SigmaMapPath) })
+                    .Where(i => i.Item2 is not null).Select(i => ($"{spec.Source ?? "the exposure"} {i.Item1}", i.Item2!)));
             if (spec.Source is null && spec.NoiseModelPath is null && pr.GetValue(sigma) is null && pr.GetValue(sigmaMap) is null)
                 throw new UserInputException("the likelihood needs the noise: give --sigma S (white Gaussian), --sigma-map FILE (per-pixel sigma) or --noise-model RUN (SLIC)");
 

@@ -30,7 +30,7 @@ internal static class TransferCommand
         {
             string? cataloguePath = pr.GetValue(catalogue);
             CatalogueOptions.OneInput(pr.GetValue(image), "--image", cataloguePath);
-            OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorFiles.SampleProducts);
+            if (cataloguePath is null) OutputGuard.Folder(pr, "--out", pr.GetValue(output), PosteriorFiles.SampleProducts); // catalogue folders are re-entered
             var device = CliContext.Device(pr);
             using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
             TransferRequest Request(ObservationInput input, long seed, string outDir) => new()

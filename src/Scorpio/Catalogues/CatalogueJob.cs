@@ -141,9 +141,15 @@ public sealed record CatalogueJob
         foreach (var (key, value) in mine)
         {
             if (key == "scorpio_version") continue;
-            if (!JsonNode.DeepEquals(value, theirs[key]))
-                throw new UserInputException($"{OutDir} holds a {theirs["command"]} run with {key} = {theirs[key]?.ToJsonString() ?? "null"}, " +
-                    $"but this one has {value?.ToJsonString() ?? "null"}: every shard of a run must use the same command, catalogue, seed and settings. Choose another --out for a new run");
+            if (JsonNode.DeepEquals(value, theirs[key])) continue;
+            // The settings record is long: name only the entries that differ, so the one-line error stays readable.
+            string what = value is JsonObject ours && theirs[key] is JsonObject recorded
+                ? string.Join(", ", ours.Select(p => p.Key).Union(recorded.Select(p => p.Key))
+                    .Where(k => !JsonNode.DeepEquals(ours[k], recorded[k]))
+                    .Select(k => $"{key}.{k} = {recorded[k]?.ToJsonString() ?? "null"} there, {ours[k]?.ToJsonString() ?? "null"} here"))
+                : $"{key} = {theirs[key]?.ToJsonString() ?? "null"} there, {value?.ToJsonString() ?? "null"} here";
+            throw new UserInputException($"{OutDir} holds a {theirs["command"]} run with other settings ({what}): every shard of a run must use the same command, " +
+                "catalogue, seed and settings. Choose another --out for a new run");
         }
     }
 
