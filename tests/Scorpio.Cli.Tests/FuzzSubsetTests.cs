@@ -37,7 +37,8 @@ public class FuzzSubsetTests
     /// <summary>
     /// The cases of the soak (seed 18) that failed before their fix, replayed: a config.json with a key given twice (exit 70),
     /// a tile-compressed table whose column offsets overflowed a file position, a ZNAXIS error that did not name the file, and
-    /// an IMAGE extension with PCOUNT = -1729 on which cfitsio looped for minutes.
+    /// an IMAGE extension with PCOUNT = -1729 on which cfitsio looped for minutes; and the second soak's five .pt state dicts whose
+    /// shared storage record was claimed with two sizes (an index past the end).
     /// </summary>
     [Fact]
     public void TheSoaksFindingsStayFixed()
@@ -50,6 +51,13 @@ public class FuzzSubsetTests
         {
             var report = campaign.Run(18, k, 1);
             Assert.True(report.Crashes == 0 && report.Hangs == 0 && report.Unnamed == 0, $"case {k}: {report.Summary()}");
+        }
+        // The second soak (with .pt state dicts): one storage record claimed by two tensors with different dtypes or sizes.
+        var withPt = new FuzzCampaign(corpus, FuzzTargets.All(), Path.Combine(dir, "cases-pt"));
+        foreach (long k in new long[] { 1549, 2525, 50723, 65363, 96224 })
+        {
+            var report = withPt.Run(18, k, 1);
+            Assert.True(report.Kinds["pt"].Cases == 1 && report.Crashes == 0 && report.Unnamed == 0, $"case {k}: {report.Summary()}");
         }
     }
 }

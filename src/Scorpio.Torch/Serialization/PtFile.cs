@@ -123,6 +123,8 @@ public static class PtFile
             bytes = ReadEntry(path, entry, expected, fileLength);
             storages[s.Key] = bytes;
         }
+        else if (bytes.LongLength % es != 0 || bytes.LongLength / es != s.Numel)
+            throw Bad(path, $"storage '{s.Key}' is claimed as {s.Numel} elements of {s.DType} by one tensor but holds {bytes.LongLength} bytes for another");
         long numel = 1, extent = 0;
         try
         {
