@@ -34,11 +34,15 @@ internal static class PosteriorCommand
         var noiseModel = new Option<string?>("--noise-model") { Description = "Noise-model run folder (scorpio train-noise): learned likelihood (SLIC)." };
         var method = new Option<string>("--method") { Description = "Posterior method: " + string.Join("; ", PosteriorMethods.All.Select(m => $"{m.Name} ({m.Description})")) + ".", DefaultValueFactory = _ => "score" };
         var sampler = new Option<string>("--sampler") { Description = "Sampler for --method score (see scorpio sample --help).", DefaultValueFactory = _ => "euler-maruyama" };
-        var steps = new Option<int?>("--steps") { Description = "Sampler time steps (default: the sampler's; DPS 1000)." };
+        var steps = new Option<int?>("--steps") { Description = "Sampler time steps (default: the sampler's; DPS 1000; pnp-dm: points of the Karras grid whose part below rho each prior step runs, 30)." };
         var grid = new Option<string?>("--grid") { Description = "Time grid: uniform, karras or log-sigma (default: karras for --method score, as posteriors are sharper than the prior; uniform for dps)." };
         var anneal = new Option<bool>("--anneal-residuals") { Description = "SLIC: add sigma(t) z to the residuals (score_models' anneal_residuals)." };
         var covariance = new Option<string>("--covariance") { Description = "Gaussian likelihood: how M(t) = mu^2 Sigma + sigma^2 A A^T is inverted: auto (dense up to 1024 observed pixels, else cg), dense, cg, fourier, diagonal.", DefaultValueFactory = _ => "auto" };
         var zeta = new Option<double>("--zeta") { Description = "DPS step size zeta (scaled by 1/residual norm, as diffusion4astro).", DefaultValueFactory = _ => DpsSampler.DefaultZeta };
+        var rhoStart = new Option<double>("--rho-start") { Description = "pnp-dm: initial coupling rho (normalised units; Wu et al. 2024: 10), annealed by --rho-decay per iteration.", DefaultValueFactory = _ => new PnpDmSettings().RhoStart };
+        var rhoMin = new Option<double?>("--rho-min") { Description = "pnp-dm: final coupling rho (default: automatic, widening the noise of the best-measured direction by 2% in variance; at least twice the prior SDE's smallest noise level). Smaller is more exact and mixes slower." };
+        var rhoDecay = new Option<double>("--rho-decay") { Description = "pnp-dm: per-iteration factor of the exponential rho annealing.", DefaultValueFactory = _ => new PnpDmSettings().RhoDecay };
+        var finalIterations = new Option<int>("--final-iterations") { Description = "pnp-dm: Gibbs iterations at --rho-min after the annealing (summary.json reports their effective sample size).", DefaultValueFactory = _ => new PnpDmSettings().FinalIterations };
         var n = new Option<int>("--n") { Description = "Number of posterior samples.", DefaultValueFactory = _ => 16 };
         var priorN = new Option<int>("--prior-samples") { Description = "Prior samples for the variance-ratio map (0 = skip).", DefaultValueFactory = _ => 16 };
         var batch = new Option<int?>("--batch") { Description = "Samples drawn at once (memory); the samples do not depend on it (sample k draws from generators seeded by --seed and k)." };
@@ -47,13 +51,17 @@ internal static class PosteriorCommand
         var cmd = new Command("posterior", "Posterior samples for y = A x + noise: A from --scale, --shift/--warp, --psf, --pool, --mask (or several exposures from --problem FILE); " +
             "Gaussian (convolved) or learned SLIC likelihood; score method or DPS.")
         {
-            prior, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, method, sampler, steps, grid, anneal, covariance, zeta, n, priorN, batch, aperture, output,
+            prior, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, method, sampler, steps, grid, anneal, covariance, zeta, rhoStart, rhoMin, rhoDecay, finalIterations, n, priorN, batch, aperture, output,
         };
         // Library settings not spelled as their kebab-case flag (the rest map by name: sigmaMap -> --sigma-map, ...).
         cmd.MapParameters(("obs", obs), ("count", n), ("priorCount", priorN), ("batchSize", batch), ("apertureRadius", aperture));
         cmd.SetAction(pr =>
         {
-            var settings = new PosteriorSettings { Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta) };
+            var settings = new PosteriorSettings
+            {
+                Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta),
+                PnpDm = new PnpDmSettings { RhoStart = pr.GetValue(rhoStart), RhoMin = pr.GetValue(rhoMin), RhoDecay = pr.GetValue(rhoDecay), FinalIterations = pr.GetValue(finalIterations) },
+            };
             // Checked before the prior loads, so a typo costs no model load and names its flag.
             PosteriorPipeline.CheckSettings(pr.GetValue(method)!, settings, pr.GetValue(n), pr.GetValue(priorN), pr.GetValue(batch), pr.GetValue(aperture));
             var spec = Problem(pr, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, anneal, covariance);

@@ -10,6 +10,7 @@ public static class PosteriorMethods
     [
         new("score", "posterior score (prior score + convolved Gaussian or SLIC likelihood score) in any sampler", s => new ScorePosteriorMethod(s)),
         new("dps", "diffusion posterior sampling (Chung et al. 2023): reverse SDE plus a gradient step on the Gaussian residual", s => new DpsPosteriorMethod(s)),
+        new("pnp-dm", "split-Gibbs sampling with the diffusion prior (Wu, Sun et al. 2024): exact Gaussian likelihood draws alternating with reverse-SDE prior draws, rho annealed; exact as rho -> 0", s => new PnpDmPosteriorMethod(s)),
     ];
 
     public static IReadOnlyList<string> Names => All.Select(d => d.Name).ToArray();

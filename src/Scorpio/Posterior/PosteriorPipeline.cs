@@ -31,6 +31,7 @@ public static class PosteriorPipeline
         if (!(settings.Zeta >= 0) || !double.IsFinite(settings.Zeta))
             throw new InvalidSettingException("zeta", $"must be >= 0 (got {settings.Zeta}); the default {DpsSampler.DefaultZeta} suits 256x256 images, 0.3 small stamps");
         if (settings.Steps is int k && k < 1) throw new InvalidSettingException("steps", $"must be at least 1 (got {k})");
+        settings.PnpDm.Check();
     }
 
     public static PosteriorResult Run(PosteriorRequest r, Action<string>? log = null, Action<SamplerStep>? progress = null)
@@ -75,6 +76,7 @@ public static class PosteriorPipeline
                     ["sde"] = prior.Sde.Name,
                     ["problem"] = problem.Describe(),
                     ["posterior_method"] = ran,
+                    ["posterior_diagnostics"] = method.Diagnostics(),
                     ["samples"] = r.Count,
                     ["batch"] = batch,
                     ["prior_samples"] = r.PriorCount > 1 ? r.PriorCount : 0,

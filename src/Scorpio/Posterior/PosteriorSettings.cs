@@ -14,4 +14,6 @@ public sealed record PosteriorSettings
     public string? Grid { get; init; }
     /// <summary>DPS step size zeta' (scaled by 1/||r||, as diffusion4astro).</summary>
     public double Zeta { get; init; } = DpsSampler.DefaultZeta;
+    /// <summary>pnp-dm's annealing and likelihood-step settings.</summary>
+    public PnpDmSettings PnpDm { get; init; } = new();
 }
