@@ -25,7 +25,7 @@ internal static class TrainCommand
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective configuration as JSON and exit." };
         var preset = new Option<string?>("--preset") { Description = "Network preset: cpu (default), tiny, ncsnpp-paper, ddpm-paper, ddpm-cpu." };
         var sde = new Option<string?>("--sde") { Description = "Forward SDE: ve (default), vp, subvp, vp-cosine, edm, ddpm." };
-        var arch = new Option<string?>("--arch") { Description = "Network: ncsnpp, ddpm or mlp." };
+        var arch = new Option<string?>("--arch") { Description = "Network: ncsnpp, ddpm or mlp; or gaussian: a stationary Gaussian prior (mean image and 2-D power spectrum, exact score and denoiser for every SDE) fitted in one pass with no training steps, standardize units unless --normalize is given." };
         var imageSize = new Option<int?>("--image-size") { Description = "Network image side in pixels (default: the data's size)." };
         var width = new Option<int?>("--width") { Description = "Base channel count of the network." };
         var steps = new Option<int?>("--steps") { Description = "Total optimiser steps (with --resume: the new total)." };
@@ -58,7 +58,8 @@ internal static class TrainCommand
                 "Plain denoising score matching (A = identity), or with --psf/--pool the modified kernel built from A's effective kernel\n" +
                 "(circulant FFT approximation, +1e-3). Same options as train; the default normalisation is standardize.")
             : new Command("train", "Train a score-based prior on images (exactly resumable). Example:\n" +
-            "  scorpio train --data galaxies.fits --out runs/prior --steps 5000\n  scorpio train --out runs/prior --resume --steps 10000");
+            "  scorpio train --data galaxies.fits --out runs/prior --steps 5000\n  scorpio train --out runs/prior --resume --steps 10000\n" +
+            "  scorpio train --arch gaussian --data galaxies.fits --out runs/gaussian   (analytic Gaussian prior, no training)");
         foreach (var o in new Option[] { data, output, config, printConfig, preset, sde, arch, imageSize, width, steps, batch, lr, ema, warmup, gradClip, loss,
                      normalize, clipMax, asinhScale, shift, noFlip, noRotate, crop, checkpointEvery, resume, maxTime })
             cmd.Options.Add(o);

@@ -7,7 +7,7 @@ namespace Scorpio.Networks;
 /// </summary>
 public sealed record NetworkConfig
 {
-    /// <summary>ncsnpp, ddpm or mlp.</summary>
+    /// <summary>ncsnpp, ddpm, mlp, or gaussian (the analytic stationary Gaussian prior: fitted, not trained).</summary>
     public string Arch { get; init; } = "ncsnpp";
     /// <summary>Image channels (bands); for mlp, the vector dimension.</summary>
     public int InChannels { get; init; } = 1;

@@ -6,7 +6,7 @@ namespace Scorpio.Networks;
 public static class NetworkFactory
 {
     /// <summary>The architectures <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Architectures { get; } = ["ncsnpp", "ddpm", "mlp"];
+    public static IReadOnlyList<string> Architectures { get; } = ["ncsnpp", "ddpm", "mlp", GaussianPriorNetwork.Arch];
 
     /// <summary>
     /// A freshly initialised network for <paramref name="config"/>; every weight is drawn from
@@ -21,6 +21,7 @@ public static class NetworkFactory
             "ncsnpp" => new NcsnppNetwork(config, rng),
             "ddpm" => new DdpmUNet(config, rng),
             "mlp" => new MlpScoreNetwork(config, rng),
+            GaussianPriorNetwork.Arch => new GaussianPriorNetwork(config),
             _ => throw new ArgumentException($"unknown network architecture '{config.Arch}' (known: {string.Join(", ", Architectures)})"),
         };
     }

@@ -37,10 +37,11 @@ public static class Trainer
             }
             if (options.Loss is null && config.Training.Loss is null)
             {
-                using var kind = Models.Parametrisation.For(config.Sde, config.Network.Embedding);
+                using var kind = Models.Parametrisation.For(config.Sde, config.Network);
                 config = config with { Training = config.Training with { Loss = kind.DefaultLoss } };
             }
             else config = config with { Training = config.Training with { Loss = options.Loss?.Name ?? config.Training.Loss } };
+            if (config.Network.Arch == Networks.GaussianPriorNetwork.Arch) return GaussianPriorFit.Run(folder, config, normalised, monitor, clock);
             folder.WriteConfig(config);
             return Loop(options, folder, config, normalised, clock, cancel);
         }
@@ -76,6 +77,8 @@ public static class Trainer
     private static (RunConfig, TrainingDataset, bool) PrepareResume(TrainingOptions o, RunFolder folder)
     {
         var config = folder.ReadConfig();
+        if (config.Network.Arch == Networks.GaussianPriorNetwork.Arch)
+            throw new UserInputException($"{folder.Path} holds a fitted Gaussian prior (arch gaussian): it has no training to resume; fit a new one with another --out");
         if (!File.Exists(folder.CheckpointPath)) throw new UserInputException($"{folder.Path}: no checkpoint.safetensors to resume from");
         if (o.TotalSteps is int steps) config = config with { Training = config.Training with { Steps = steps } };
         RunConfigResolver.Validate(config, o.Loss?.Name);
