@@ -8,7 +8,7 @@ public class CommandLineTests
     {
         var (rc, stdout, _) = CliProcess.Run(Scorpio.Tests.TestPaths.RepoRoot, ["--help"]);
         Assert.Equal(0, rc);
-        foreach (var c in new[] { "version", "demo", "train", "sample", "posterior", "inpaint", "transfer", "train-noise", "simulate", "data", "evaluate" })
+        foreach (var c in new[] { "version", "demo", "train", "sample", "posterior", "calibrate", "inpaint", "transfer", "train-noise", "simulate", "data", "evaluate" })
             Assert.Contains(c, stdout);
     }
 

@@ -12,7 +12,9 @@ namespace Scorpio.Posterior;
 /// The likelihood step is an exact Gaussian draw (<see cref="GaussianProximalDraw"/>: dense for small stamps, conjugate
 /// gradient with a fixed iteration count otherwise, per <see cref="ProblemSpec.Form"/>), the prior step the prior's reverse
 /// SDE from noise level rho. Annealed rho_k = max(rho_min, rho_0 0.9^k), then <see cref="PnpDmSettings.FinalIterations"/> at
-/// rho_min; the automatic rho_min widens the noise of the best-measured direction by 2% in variance. Asymptotically exact
+/// rho_min; the automatic rho_min widens the noise of the best-measured direction by 2% in variance. With a learned noise
+/// model (SLIC) the likelihood step is Langevin dynamics on the noise score (<see cref="NoiseScoreLangevinDraw"/>), exact as
+/// its step shrinks. Asymptotically exact
 /// (rho -&gt; 0, long chains): the reference the cheaper methods are judged against. One chain per sample; summary.json
 /// reports the effective sample size of the final stretch over all chains (Vehtari et al. 2021) on the total flux and
 /// eight fixed random projections.
@@ -24,6 +26,7 @@ public sealed class PnpDmPosteriorMethod(PosteriorSettings settings) : IPosterio
 
     private const int RandomProjections = 8;
     private GaussianProximalDraw? _step;
+    private NoiseScoreLangevinDraw? _langevin;
     private double[]? _rhos;
     private int _annealing;
     private Tensor? _projections;                        // (D, P) float32: flux, then random unit directions
@@ -38,20 +41,31 @@ public sealed class PnpDmPosteriorMethod(PosteriorSettings settings) : IPosterio
 
     public JsonObject Prepare(InverseProblem problem, Action<string>? log)
     {
-        if (problem.NoiseModel is not null)
-            throw new InvalidSettingException("method", "pnp-dm's likelihood step is an exact draw under Gaussian noise; with a learned noise model (SLIC) use --method score");
         var p = settings.PnpDm;
         var sde = problem.Prior.Sde;
-        double floor = 2 * sde.NoiseRatio(sde.Epsilon), top = sde.NoiseRatio(sde.T);
+        double floor = PnpDmSettings.Floor(sde), top = sde.NoiseRatio(sde.T);
         p.Check();
         if (p.RhoMin is double given && !(given >= floor))
-            throw new InvalidSettingException("rhoMin", $"must be at least {floor:g4}, twice the prior SDE's smallest noise level (got {given}): below it the prior step cannot draw");
+            throw new InvalidSettingException("rhoMin", $"must be at least {floor:g4}, {PnpDmSettings.FloorFactor} times the prior SDE's smallest noise level (got {given}): below it the prior step cannot draw");
         if (GridPoints < 2) throw new InvalidSettingException("steps", $"must be at least 2 (got {GridPoints})");
 
         _step?.Dispose();
-        _step = new GaussianProximalDraw(problem.PriorOperator, problem.PriorObservation, problem.Noise!, problem.Spec.Form, p.CgIterations);
-        double lambda = _step.LargestDataPrecision();
-        double rhoMin = p.RhoMin ?? Math.Max(Math.Sqrt(p.Widening / lambda), floor);
+        _langevin?.Dispose();
+        _step = null;
+        _langevin = null;
+        double lambda;
+        if (problem.NoiseModel is null)
+        {
+            _step = new GaussianProximalDraw(problem.PriorOperator, problem.PriorObservation, problem.Noise!, problem.Spec.Form, p.CgIterations);
+            lambda = _step.LargestDataPrecision();
+        }
+        else
+        {
+            _langevin = new NoiseScoreLangevinDraw(problem.PriorOperator, problem.PriorObservation, problem.NoiseModel, problem.HasMissing ? problem.Mask : null,
+                p.LangevinSteps, p.LangevinGamma);
+            lambda = _langevin.LargestDataPrecision;
+        }
+        double rhoMin = p.FinalRho(sde, lambda);
         double rhoStart = Math.Max(Math.Min(p.RhoStart, top), rhoMin);
         _rhos = PnpDmSampler.Schedule(rhoStart, rhoMin, p.RhoDecay, p.FinalIterations);
         _annealing = _rhos.Length - p.FinalIterations;
@@ -76,24 +90,27 @@ public sealed class PnpDmPosteriorMethod(PosteriorSettings settings) : IPosterio
             ["noise_widening"] = widening,
             ["grid"] = "karras",
             ["grid_points"] = GridPoints,
-            ["likelihood_step"] = _step.Form.ToString().ToLowerInvariant(),
-            ["cg_iterations"] = _step.Form == CovarianceForm.ConjugateGradient ? p.CgIterations : null,
+            ["likelihood_step"] = _step is not null ? _step.Form.ToString().ToLowerInvariant()
+                : $"langevin on the noise score ({p.LangevinSteps} steps of h = {p.LangevinGamma} / lambda_max, coupling exact)",
+            ["cg_iterations"] = _step?.Form == CovarianceForm.ConjugateGradient ? p.CgIterations : null,
             ["evaluations_per_sample"] = evaluations,
             ["evaluations_per_batch"] = evaluations,
+            ["noise_model_evaluations_per_sample"] = _langevin is null ? null : (long)_rhos.Length * p.LangevinSteps,
         };
     }
 
     public Tensor Sample(InverseProblem problem, int n, SampleNoise noise, Action<SamplerStep>? progress)
     {
-        if (_step is null || _rhos is null) throw new InvalidOperationException("call Prepare before Sample");
+        if ((_step is null && _langevin is null) || _rhos is null) throw new InvalidOperationException("call Prepare before Sample");
         var prior = problem.Prior;
-        var step = _step;
+        var (step, langevin) = (_step, _langevin);
+        Func<Tensor, Tensor, double, Tensor> likelihood = step is not null ? (zk, _, rho) => step.Draw(zk, rho, noise) : (zk, xk, rho) => langevin!.Draw(zk, xk, rho, noise);
         _projections ??= Projections(prior.Shape);
         var projections = _projections.Device == noise.Device ? _projections.Alias() : _projections.To(noise.Device);
         var trace = new List<Tensor>();
         try
         {
-            var z = PnpDmSampler.Sample(prior.Score, prior.Sde, (zk, rho) => step.Draw(zk, rho, noise), [n, .. prior.Shape], _rhos, GridPoints, noise,
+            var z = PnpDmSampler.Sample(prior.Score, prior.Sde, likelihood, [n, .. prior.Shape], _rhos, GridPoints, noise,
                 (k, zk) =>
                 {
                     if (k < _annealing) return;
@@ -168,6 +185,7 @@ public sealed class PnpDmPosteriorMethod(PosteriorSettings settings) : IPosterio
     public void Dispose()
     {
         _step?.Dispose();
+        _langevin?.Dispose();
         _projections?.Dispose();
     }
 }

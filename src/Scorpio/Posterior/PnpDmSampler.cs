@@ -75,29 +75,32 @@ public static class PnpDmSampler
     }
 
     /// <summary>
-    /// Runs one chain per batch item of <paramref name="shape"/> (B, C, H, W) from z = 0 over the schedule
-    /// <paramref name="rhos"/>, returns the last z (a new tensor). <paramref name="likelihoodStep"/>(z, rho) draws x | z, y;
-    /// <paramref name="onIteration"/>(k, z) sees every iteration's z (diagnostics); progress after every iteration.
+    /// Runs one chain per batch item of <paramref name="shape"/> (B, C, H, W) from z = x = 0 over the schedule
+    /// <paramref name="rhos"/>, returns the last z (a new tensor). <paramref name="likelihoodStep"/>(z, x, rho) draws x | z, y
+    /// (x: the chain's previous x, where an inner Markov chain starts); <paramref name="onIteration"/>(k, z) sees every
+    /// iteration's z (diagnostics); progress after every iteration.
     /// </summary>
-    public static Tensor Sample(IScoreFunction prior, Sde sde, Func<Tensor, double, Tensor> likelihoodStep, long[] shape, double[] rhos,
+    public static Tensor Sample(IScoreFunction prior, Sde sde, Func<Tensor, Tensor, double, Tensor> likelihoodStep, long[] shape, double[] rhos,
         int gridPoints, SampleNoise noise, Action<int, Tensor>? onIteration = null, Action<SamplerStep>? progress = null)
     {
         var f = EvaluationCounter.Wrap(prior);
         using var noGrad = torch.NoGrad();
         var z = torch.Zeros(shape, DType.Float32, noise.Device);
+        var x = torch.Zeros(shape, DType.Float32, noise.Device);
         try
         {
             for (int k = 0; k < rhos.Length; k++)
             {
                 var grid = PriorGrid(sde, rhos[k], gridPoints);
-                Tensor next;
+                Tensor nextX, nextZ;
                 using (torch.NewDisposeScope())
                 {
-                    var x = likelihoodStep(z, rhos[k]);
-                    next = PriorStep(f, sde, x, grid, noise).MoveToOuterDisposeScope();
+                    nextX = likelihoodStep(z, x, rhos[k]).MoveToOuterDisposeScope();
+                    nextZ = PriorStep(f, sde, nextX, grid, noise).MoveToOuterDisposeScope();
                 }
                 z.Dispose();
-                z = next;
+                x.Dispose();
+                (z, x) = (nextZ, nextX);
                 onIteration?.Invoke(k, z);
                 progress?.Invoke(new SamplerStep(k + 1, rhos.Length, grid[0], f.Count));
             }
@@ -108,5 +111,6 @@ public static class PnpDmSampler
             z.Dispose();
             throw;
         }
+        finally { x.Dispose(); }
     }
 }
