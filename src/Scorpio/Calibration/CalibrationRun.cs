@@ -75,7 +75,14 @@ public static class CalibrationRun
                     var prepared = method.Prepare(problem, k == 0 ? log : null);
                     ran ??= prepared;
                     long posteriorSeed = unchecked((long)SampleNoise.SeedFor(r.Seed, k, PosteriorSeedStream));
-                    using var z = PosteriorBatches.Draw(r.SamplesPerTruth, batch, posteriorSeed, r.Device, (n, noise) => method.Sample(problem, n, noise, null));
+                    var lastReport = Stopwatch.StartNew();
+                    void Progress(SamplerStep step)
+                    {
+                        if (log is null || lastReport.Elapsed.TotalSeconds < 30) return;
+                        lastReport.Restart();
+                        log($"  simulation {k + 1}: update {step.Step}/{step.Steps}, {step.Nfe} network evaluations in this batch");
+                    }
+                    using var z = PosteriorBatches.Draw(r.SamplesPerTruth, batch, posteriorSeed, r.Device, (n, noise) => method.Sample(problem, n, noise, Progress));
                     samples = prior.Units.ToPhysical(z).To(Device.CPU, DType.Float64);
                     if (method.Diagnostics() is { } d) diagnostics.Add(d);
                 }
