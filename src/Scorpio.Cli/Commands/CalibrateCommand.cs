@@ -23,10 +23,11 @@ internal static class CalibrateCommand
         var psfFwhm = new Option<double?>("--psf-fwhm") { Description = "FWHM of --psf-model in prior pixels." };
         var pool = new Option<int>("--pool") { Description = "Average pooling from the prior's grid to the observed grid.", DefaultValueFactory = _ => 1 };
         var sigma = new Option<double?>("--sigma") { Description = "White Gaussian noise sigma of the simulated observations, in the prior's physical units.", Required = true };
-        var method = new Option<string>("--method") { Description = "Posterior method: " + string.Join(", ", PosteriorMethods.Names) + ".", DefaultValueFactory = _ => "score" };
-        var sampler = new Option<string>("--sampler") { Description = "Sampler for --method score.", DefaultValueFactory = _ => "euler-maruyama" };
+        var method = new Option<string>("--method") { Description = "Posterior method: " + string.Join(", ", PosteriorMethods.Names) + " (see scorpio posterior --help).", DefaultValueFactory = _ => PosteriorMethods.Default };
+        var sampler = new Option<string?>("--sampler") { Description = "Sampler for --method score or mmps (default: the method's own, as scorpio posterior)." };
         var steps = new Option<int?>("--steps") { Description = "The method's time steps (as scorpio posterior --steps; default the method's own). Cost grows with them: see --help of scorpio posterior." };
         var grid = new Option<string?>("--grid") { Description = "Time grid (as scorpio posterior --grid)." };
+        var cgIters = new Option<int?>("--cg-iters") { Description = "mmps: conjugate-gradient iterations per score evaluation (as scorpio posterior --cg-iters)." };
         var covariance = new Option<string>("--covariance") { Description = "Gaussian likelihood form (as scorpio posterior --covariance).", DefaultValueFactory = _ => "auto" };
         var n = new Option<int>("--n") { Description = "Posterior samples per truth (coverage from the truth's rank is exact for any number; TARP's resolution is 1/n).", DefaultValueFactory = _ => 8 };
         var batch = new Option<int?>("--batch") { Description = "Posterior samples drawn at once (memory); the results do not depend on it." };
@@ -39,13 +40,13 @@ internal static class CalibrateCommand
             "per-pixel and aperture-flux coverage at 50/68/95%, z-scores and a posterior-predictive chi^2 of y. Truth k draws from (--seed, k). " +
             "docs/posterior-with-psf.md explains how to read it.")
         {
-            prior, simulate, psf, psfModel, psfFwhm, pool, sigma, method, sampler, steps, grid, covariance, n, batch, truthSampler, truthSteps, aperture, output,
+            prior, simulate, psf, psfModel, psfFwhm, pool, sigma, method, sampler, steps, grid, cgIters, covariance, n, batch, truthSampler, truthSteps, aperture, output,
         };
-        cmd.MapParameters(("simulations", simulate), ("samplesPerTruth", n), ("count", n), ("batchSize", batch), ("apertureRadius", aperture), ("priorCount", n));
+        cmd.MapParameters(("simulations", simulate), ("cgIterations", cgIters), ("samplesPerTruth", n), ("count", n), ("batchSize", batch), ("apertureRadius", aperture), ("priorCount", n));
         cmd.SetAction(pr =>
         {
             var device = CliContext.Device(pr);
-            var settings = new PosteriorSettings { Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid) };
+            var settings = new PosteriorSettings { Sampler = pr.GetValue(sampler), Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), CgIterations = pr.GetValue(cgIters) };
             var exposure = new ExposureSpec { PsfPath = pr.GetValue(psf), PsfModel = pr.GetValue(psfModel), PsfFwhm = pr.GetValue(psfFwhm), Pool = pr.GetValue(pool), Sigma = pr.GetValue(sigma) };
             var request = new CalibrationRequest
             {

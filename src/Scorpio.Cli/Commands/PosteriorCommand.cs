@@ -32,12 +32,13 @@ internal static class PosteriorCommand
         var sigma = new Option<double?>("--sigma") { Description = "Gaussian noise sigma, observation units." };
         var sigmaMap = new Option<string?>("--sigma-map") { Description = "Per-pixel noise sigma FITS on the observed grid, (H, W) or (C, H, W)." };
         var noiseModel = new Option<string?>("--noise-model") { Description = "Noise-model run folder (scorpio train-noise): learned likelihood (SLIC)." };
-        var method = new Option<string>("--method") { Description = "Posterior method: " + string.Join("; ", PosteriorMethods.All.Select(m => $"{m.Name} ({m.Description})")) + ".", DefaultValueFactory = _ => "score" };
-        var sampler = new Option<string>("--sampler") { Description = "Sampler for --method score (see scorpio sample --help).", DefaultValueFactory = _ => "euler-maruyama" };
-        var steps = new Option<int?>("--steps") { Description = "Sampler time steps (default: the sampler's; DPS 1000; pnp-dm: points of the Karras grid whose part below rho each prior step runs, 30)." };
-        var grid = new Option<string?>("--grid") { Description = "Time grid: uniform, karras or log-sigma (default: karras for --method score, as posteriors are sharper than the prior; uniform for dps)." };
+        var method = new Option<string?>("--method") { Description = "Posterior method: " + string.Join("; ", PosteriorMethods.All.Select(m => $"{m.Name} ({m.Description})")) + $". Default: {PosteriorMethods.Default} with Gaussian noise, {PosteriorMethods.DefaultFor(learnedNoise: true)} with a learned noise model (SLIC)." };
+        var sampler = new Option<string?>("--sampler") { Description = $"Sampler for --method score or mmps (see scorpio sample --help; default: euler-maruyama for score, {MmpsPosteriorMethod.DefaultSampler} for mmps)." };
+        var steps = new Option<int?>("--steps") { Description = $"Sampler time steps (default: the sampler's for score; {MmpsPosteriorMethod.DefaultSteps} for mmps; DPS 1000; pnp-dm: points of the Karras grid whose part below rho each prior step runs, 30)." };
+        var grid = new Option<string?>("--grid") { Description = "Time grid: uniform, karras or log-sigma (default: karras for score and mmps, as posteriors are sharper than the prior; uniform for dps, karras with an EDM prior)." };
         var anneal = new Option<bool>("--anneal-residuals") { Description = "SLIC: add sigma(t) z to the residuals (score_models' anneal_residuals)." };
         var covariance = new Option<string>("--covariance") { Description = "Gaussian likelihood: how M(t) = mu^2 Sigma + sigma^2 A A^T is inverted: auto (dense up to 1024 observed pixels, else cg), dense, cg, fourier, diagonal.", DefaultValueFactory = _ => "auto" };
+        var cgIters = new Option<int?>("--cg-iters") { Description = $"mmps: conjugate-gradient iterations per score evaluation, each one vector-Jacobian product of the prior (default {MmpsPosteriorMethod.DefaultCgIterations}: on the exact Gaussian problem 1 left the posterior variance 5% wide, 3 changed it by 0.2% for a third more work)." };
         var zeta = new Option<double>("--zeta") { Description = "DPS step size zeta (scaled by 1/residual norm, as diffusion4astro).", DefaultValueFactory = _ => DpsSampler.DefaultZeta };
         var rhoStart = new Option<double>("--rho-start") { Description = "pnp-dm: initial coupling rho (normalised units; Wu et al. 2024: 10), annealed by --rho-decay per iteration.", DefaultValueFactory = _ => new PnpDmSettings().RhoStart };
         var rhoMin = new Option<double?>("--rho-min") { Description = "pnp-dm: final coupling rho (default: automatic, widening the noise of the best-measured direction by 2% in variance; at least 1.5 times the prior SDE's smallest noise level). Smaller is more exact and mixes slower." };
@@ -49,22 +50,23 @@ internal static class PosteriorCommand
         var aperture = new Option<double>("--aperture") { Description = "Radius (prior pixels) of the central aperture for the mean variance ratio.", DefaultValueFactory = _ => 30 };
         var output = new Option<string>("--out") { Description = "Output folder: samples, mean, median, std, p16/p84/p15/p85, residual, variance_ratio (FITS), summary.json, preview.png.", Required = true };
         var cmd = new Command("posterior", "Posterior samples for y = A x + noise: A from --scale, --shift/--warp, --psf, --pool, --mask (or several exposures from --problem FILE); " +
-            "Gaussian (convolved) or learned SLIC likelihood; score method or DPS.")
+            "Gaussian or learned SLIC likelihood; methods mmps (default: calibrated), score, dps or pnp-dm (--method).")
         {
-            prior, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, method, sampler, steps, grid, anneal, covariance, zeta, rhoStart, rhoMin, rhoDecay, finalIterations, n, priorN, batch, aperture, output,
+            prior, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, method, sampler, steps, grid, cgIters, anneal, covariance, zeta, rhoStart, rhoMin, rhoDecay, finalIterations, n, priorN, batch, aperture, output,
         };
         // Library settings not spelled as their kebab-case flag (the rest map by name: sigmaMap -> --sigma-map, ...).
-        cmd.MapParameters(("obs", obs), ("count", n), ("priorCount", priorN), ("batchSize", batch), ("apertureRadius", aperture));
+        cmd.MapParameters(("obs", obs), ("cgIterations", cgIters), ("count", n), ("priorCount", priorN), ("batchSize", batch), ("apertureRadius", aperture));
         cmd.SetAction(pr =>
         {
             var settings = new PosteriorSettings
             {
-                Sampler = pr.GetValue(sampler)!, Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta),
+                Sampler = pr.GetValue(sampler), Steps = pr.GetValue(steps), Grid = pr.GetValue(grid), Zeta = pr.GetValue(zeta), CgIterations = pr.GetValue(cgIters),
                 PnpDm = new PnpDmSettings { RhoStart = pr.GetValue(rhoStart), RhoMin = pr.GetValue(rhoMin), RhoDecay = pr.GetValue(rhoDecay), FinalIterations = pr.GetValue(finalIterations) },
             };
-            // Checked before the prior loads, so a typo costs no model load and names its flag.
-            PosteriorPipeline.CheckSettings(pr.GetValue(method)!, settings, pr.GetValue(n), pr.GetValue(priorN), pr.GetValue(batch), pr.GetValue(aperture));
             var spec = Problem(pr, problem, obs, psf, psfSuper, psfModel, psfFwhm, pool, scale, shift, warp, mask, likelihood, sigma, sigmaMap, noiseModel, anneal, covariance);
+            string methodName = pr.GetValue(method) ?? PosteriorMethods.DefaultFor(learnedNoise: spec.NoiseModelPath is not null);
+            // Checked before the prior loads, so a typo costs no model load and names its flag.
+            PosteriorPipeline.CheckSettings(methodName, settings, pr.GetValue(n), pr.GetValue(priorN), pr.GetValue(batch), pr.GetValue(aperture));
             InverseProblemBuilder.Check(spec);
             if (spec.Source is null && spec.NoiseModelPath is null && pr.GetValue(sigma) is null && pr.GetValue(sigmaMap) is null)
                 throw new UserInputException("the likelihood needs the noise: give --sigma S (white Gaussian), --sigma-map FILE (per-pixel sigma) or --noise-model RUN (SLIC)");
@@ -75,7 +77,7 @@ internal static class PosteriorCommand
             using var built = InverseProblemBuilder.Build(spec, priorModel, device, m => Console.Error.WriteLine(m.StartsWith("warning") ? m : "notice: " + m));
             var request = new PosteriorRequest
             {
-                Problem = built, Method = pr.GetValue(method)!, Settings = settings,
+                Problem = built, Method = methodName, Settings = settings,
                 Count = pr.GetValue(n), PriorCount = pr.GetValue(priorN), BatchSize = pr.GetValue(batch),
                 Seed = CliContext.Seed(pr), ApertureRadius = pr.GetValue(aperture), Device = device, OutDir = pr.GetValue(output)!,
             };

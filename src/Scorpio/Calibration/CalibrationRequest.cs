@@ -21,7 +21,7 @@ public sealed record CalibrationRequest
     /// <summary>Posterior samples per truth (ranks, coverage and TARP work exactly for any number; more sharpen TARP's f).</summary>
     public int SamplesPerTruth { get; init; } = 8;
     /// <summary>A registered posterior method (<see cref="PosteriorMethods"/>).</summary>
-    public string Method { get; init; } = "score";
+    public string Method { get; init; } = PosteriorMethods.Default;
     /// <summary>How the method runs.</summary>
     public PosteriorSettings Settings { get; init; } = new();
     /// <summary>Sampler that draws the truths from the prior (EDM's Heun, 18 points, 35 evaluations, by default).</summary>
