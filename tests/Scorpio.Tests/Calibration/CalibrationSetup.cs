@@ -66,7 +66,7 @@ internal sealed class CalibrationSetup : IDisposable
     public long[] BatchShape => [Pairs * PerPair, 1, Size, Size];
 
     /// <summary>Calibration of <paramref name="samples"/> (N S, 1, 16, 16) against the truths and the exact posterior.</summary>
-    public CalibrationStatistics Statistics(Tensor samples) => CalibrationStatistics.Compute(samples, PerPair, Truths, Exact, Observations);
+    public TierStatistics Statistics(Tensor samples) => TierStatistics.Compute(samples, PerPair, Truths, Exact, Observations);
 
     /// <summary>MMPS with the given sampler settings and CG iterations.</summary>
     public Tensor Mmps(IScoreFunction prior, Sde sde, string sampler, SamplerOptions options, int cgIterations, ulong seed)

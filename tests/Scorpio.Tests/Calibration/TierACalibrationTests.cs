@@ -7,7 +7,7 @@ namespace Scorpio.Tests.Calibration;
 /// Calibration tier A: the sampler alone against an exact answer. The prior is the analytic Gaussian (arch gaussian, EDM SDE)
 /// of <see cref="CalibrationSetup"/>, so the exact posterior of every simulated observation is known in closed form; each
 /// method runs with its registered defaults on (x, y) pairs drawn from the prior, a few posterior samples each, all in one
-/// batched call, and is scored by <see cref="CalibrationStatistics"/> (rank coverage of the central 50/68/95% intervals, truth
+/// batched call, and is scored by <see cref="TierStatistics"/> (rank coverage of the central 50/68/95% intervals, truth
 /// z-scores, whitened variance and mean error against the closed form). Rank coverage is unbiased for any number of samples
 /// per pair, so the sizes trade only Monte Carlo error for time.
 /// <para>Monte Carlo spreads with 200 pairs: coverage about +-0.01 (51,200 pixel ranks, correlated over ~1.5 px), whitened
@@ -20,7 +20,7 @@ public class TierACalibrationTests(ITestOutputHelper output)
 
     private readonly int _threads = torch.NumThreads = 2;
 
-    private CalibrationStatistics Measure(string method, string noise, int pairs, int perPair)
+    private TierStatistics Measure(string method, string noise, int pairs, int perPair)
     {
         using var setup = new CalibrationSetup(noise, pairs, perPair, seed: 5);
         using var prior = setup.Gaussian.Model("edm");
@@ -30,7 +30,7 @@ public class TierACalibrationTests(ITestOutputHelper output)
         return stats;
     }
 
-    private static void AssertCoverage(CalibrationStatistics s, double tolerance)
+    private static void AssertCoverage(TierStatistics s, double tolerance)
     {
         Assert.InRange(s.Coverage50, 0.50 - tolerance, 0.50 + tolerance);
         Assert.InRange(s.Coverage68, 0.68 - tolerance, 0.68 + tolerance);

@@ -1,3 +1,4 @@
+using Scorpio.Metrics.Posterior;
 using Scorpio.Torch;
 
 namespace Scorpio.Tests.Calibration;
@@ -6,9 +7,8 @@ namespace Scorpio.Tests.Calibration;
 /// Calibration of posterior samples of N simulated (x, y) pairs, S samples each, against the truths and, where known, the
 /// exact Gaussian posterior:
 /// <list type="bullet">
-/// <item>Coverage of central credible intervals from ranks: R = number of samples below the true pixel is uniform on
-/// {0..S} for a calibrated posterior, and the slot [R, R+1] is counted by its overlap with [(S+1)(1-p)/2, (S+1)(1+p)/2], so the
-/// expected coverage is exactly p for any S (empirical quantiles of S samples would under-cover: a 95% interval of 32 samples
+/// <item>Coverage of central credible intervals from ranks (<see cref="RankCoverage"/>, as scorpio calibrate): R = number of
+/// samples below the true pixel is uniform on {0..S} for a calibrated posterior, so the expected coverage is exactly p for any S (empirical quantiles of S samples would under-cover: a 95% interval of 32 samples
 /// holds ~89%).</item>
 /// <item>z-scores of the truth, (x - mean) / sd over the samples; for a calibrated Gaussian posterior their standard deviation is
 /// sqrt((1 + 1/S)(S - 1)/(S - 3)) (a scaled Student t), reported as a ratio to that (1 = calibrated).</item>
@@ -17,7 +17,7 @@ namespace Scorpio.Tests.Calibration;
 /// adds to it).</item>
 /// </list>
 /// </summary>
-internal sealed record CalibrationStatistics(double Coverage50, double Coverage68, double Coverage95, double ZMean, double ZStdRatio,
+internal sealed record TierStatistics(double Coverage50, double Coverage68, double Coverage95, double ZMean, double ZStdRatio,
     double WhitenedVariance, double WhitenedMeanError)
 {
     /// <param name="samples">(N S, ...) samples, pair-major (pair i holds items i S .. i S + S - 1).</param>
@@ -25,20 +25,15 @@ internal sealed record CalibrationStatistics(double Coverage50, double Coverage6
     /// <param name="truths">(N, ...) true images.</param>
     /// <param name="exact">the exact posterior (its means from the observations <paramref name="observations"/>), or null.</param>
     /// <param name="observations">(N, ...) observations, for the exact means.</param>
-    public static CalibrationStatistics Compute(Tensor samples, int perPair, Tensor truths, DenseGaussianPosterior? exact, Tensor? observations)
+    public static TierStatistics Compute(Tensor samples, int perPair, Tensor truths, DenseGaussianPosterior? exact, Tensor? observations)
     {
         using var scope = torch.NewDisposeScope();
         long pairs = truths.Size(0), s = perPair;
         var x = samples.To(DType.Float64).Reshape(pairs, s, -1);             // (N, S, n)
         var truth = truths.To(DType.Float64).Reshape(pairs, 1, -1);          // (N, 1, n)
         long n = x.Size(2);
-        var ranks = x.Lt(truth).To(DType.Float64).Sum([1]);                 // (N, n) in 0..S
-        double Coverage(double p)
-        {
-            double lo = (s + 1) * (1 - p) / 2, hi = (s + 1) * (1 + p) / 2;
-            var overlap = ranks.Add(1.0).Clamp(max: hi).Sub(ranks.Clamp(min: lo)).Clamp(0.0, 1.0);
-            return overlap.Mean().ToDouble();
-        }
+        double[] ranks = x.Lt(truth).To(DType.Float64).Sum([1]).Reshape(-1).ToArray<double>();   // N n ranks in 0..S
+        double Coverage(double p) => RankCoverage.Fraction(ranks, perPair, p);
         var mean = x.Mean([1]);                                              // (N, n)
         var sd = x.Sub(mean.Unsqueeze(1)).Square().Sum([1]).Div(s - 1.0).Sqrt();
         var z = truth.Squeeze(1).Sub(mean).Div(sd.Clamp(1e-300));
@@ -54,7 +49,7 @@ internal sealed record CalibrationStatistics(double Coverage50, double Coverage6
             var bias = mean.Sub(exact.Mean(observations)).Matmul(q.MT);
             meanError = bias.Square().Sum().ToDouble() * s / (pairs * n);
         }
-        return new CalibrationStatistics(Coverage(0.5), Coverage(0.68), Coverage(0.95), zMean, zStd / expected, whitened, meanError);
+        return new TierStatistics(Coverage(0.5), Coverage(0.68), Coverage(0.95), zMean, zStd / expected, whitened, meanError);
     }
 
     public override string ToString() =>
