@@ -113,7 +113,7 @@ public class CommandLineTests
                 "--n", "2", "--steps", "10", "--prior-samples", "0", "--out", P("post"));
             var ran = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(P("post/summary.json")))!["posterior_method"]!;
             Assert.Equal("mmps", ran["method"]!.GetValue<string>());
-            Assert.Equal(2, ran["cg_iterations"]!.GetValue<int>());
+            Assert.Equal(Scorpio.Posterior.MmpsPosteriorMethod.DefaultCgIterations, ran["cg_iterations"]!.GetValue<int>());
             Ok("simulate", "trails", "--image", P("truth.fits"), "--out", P("trail.fits"), "--mask-out", P("mask.fits"), "--seed", "5");
             Ok("inpaint", "--prior", P("run"), "--image", P("trail.fits"), "--mask", P("mask.fits"), "--n", "2", "--steps", "10", "--out", P("inpaint"));
             Ok("transfer", "--prior", P("run"), "--image", P("truth.fits"), "--n", "2", "--steps", "10", "--out", P("transfer"));

@@ -8,7 +8,7 @@ namespace Scorpio.Tests.Calibration;
 /// Calibration tier B: the tier A problem (white noise) with the committed tiny network (<see cref="TierBFixture"/>) in place
 /// of the analytic prior, so the difference is the network's error. A method runs on the same pairs with the same seeds for
 /// the network and for the analytic prior, and the drift (network minus analytic) is reported and bounded.
-/// <para>Measured once with 32 pairs x 6 samples (coverage 50/68/95, whitened variance, analytic -&gt; network):
+/// <para>Measured once with 32 pairs x 6 samples, mmps with 2 CG iterations (coverage 50/68/95, whitened variance, analytic -&gt; network):
 /// mmps 0.508/0.687/0.951, 1.03 -&gt; 0.506/0.681/0.950, 1.67; score 0.484/0.663/0.947, 0.98 -&gt; 0.486/0.666/0.947, 1.64;
 /// dps (200 points) 0.395/0.554/0.927, 0.82 -&gt; 0.403/0.567/0.930, 1.46. Per-pixel coverage drifts by at most 0.013, but
 /// the whitened variance grows 1.6-1.8x and the whitened mean error 1.1 -&gt; 4.1-4.6 with every method: the network errs in
@@ -32,7 +32,7 @@ public class TierBCalibrationTests(ITestOutputHelper output, TierBCalibrationTes
 
     /// <summary>
     /// mmps with the network: per-pixel coverage within 0.04 of the analytic prior's at every level (Monte Carlo about +-0.02
-    /// at this size, shared seeds), and the whitened variance in [0.9, 2.5] (measured 1.67: the network's error above, not a
+    /// at this size, shared seeds), and the whitened variance in [0.9, 2.5] (measured 1.71 with 4 CG iterations, drift -0.002/-0.010/-0.002: the network's error above, not a
     /// collapse or a blow-up of the spread).
     /// </summary>
     [Theory]
