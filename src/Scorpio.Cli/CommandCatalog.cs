@@ -17,6 +17,7 @@ internal static class CommandCatalog
         yield return SampleCommand.Create();
         yield return LoglikCommand.Create();
         yield return PosteriorCommand.Create();
+        yield return CalibrateCommand.Create();
         yield return InpaintCommand.Create();
         yield return TransferCommand.Create();
         yield return MergeCommand.Create();

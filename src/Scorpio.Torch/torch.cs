@@ -126,5 +126,7 @@ public static partial class torch
     /// <summary>Eigen-decomposition of symmetric matrices: (eigenvalues ascending, eigenvectors as columns).</summary>
     public static (Tensor Values, Tensor Vectors) Eigh(Tensor a) => Aten.LinalgEigh(a);
     public static Tensor Solve(Tensor a, Tensor b) => Aten.LinalgSolve(a, b);
+    /// <summary>A^-1 b for A = L L^T given its lower Cholesky factor <paramref name="lower"/> (b: (m, k)).</summary>
+    public static Tensor CholeskySolve(Tensor b, Tensor lower) => Aten.CholeskySolve(b, lower);
     public static Tensor Inverse(Tensor a) => Aten.LinalgInv(a);
 }

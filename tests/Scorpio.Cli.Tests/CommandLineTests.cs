@@ -8,7 +8,7 @@ public class CommandLineTests
     {
         var (rc, stdout, _) = CliProcess.Run(Scorpio.Tests.TestPaths.RepoRoot, ["--help"]);
         Assert.Equal(0, rc);
-        foreach (var c in new[] { "version", "demo", "train", "sample", "posterior", "inpaint", "transfer", "train-noise", "simulate", "data", "evaluate" })
+        foreach (var c in new[] { "version", "demo", "train", "sample", "posterior", "calibrate", "inpaint", "transfer", "train-noise", "simulate", "data", "evaluate" })
             Assert.Contains(c, stdout);
     }
 
@@ -76,6 +76,7 @@ public class CommandLineTests
     [InlineData("--batch", "0", "--batch must be at least 1")]
     [InlineData("--prior-samples", "-3", "--prior-samples must be >= 0")]
     [InlineData("--aperture", "-5", "--aperture must be a positive")]
+    [InlineData("--cg-iters", "-1", "--cg-iters must be >= 0")]
     public void OutOfRangePosteriorSettingsNameTheirFlag(string flag, string value, string expected)
     {
         // Checked before any file is read, so the missing prior and observation do not matter here.
@@ -83,5 +84,41 @@ public class CommandLineTests
             ["posterior", "--prior", "no-prior", "--obs", "no-obs.fits", "--out", "no-out", flag, value]);
         Assert.Equal(2, rc);
         Assert.Contains(expected, stderr);
+    }
+
+    /// <summary>
+    /// A fitted Gaussian prior (train --arch gaussian) is a run like any other: sample, posterior (the default method, mmps),
+    /// inpaint, transfer and loglik take it; summary.json records what the posterior ran.
+    /// </summary>
+    [Fact]
+    public void AGaussianPriorRunServesEveryCommandThatTakesAPrior()
+    {
+        var dir = Directory.CreateTempSubdirectory("scorpio-gaussian-prior").FullName;
+        try
+        {
+            string P(string f) => System.IO.Path.Combine(dir, f);
+            void Ok(params string[] args)
+            {
+                var (rc, stdout, stderr) = CliProcess.Run(dir, args);
+                Assert.True(rc == 0, $"{string.Join(" ", args)} failed (exit {rc})\n{stdout}\n{stderr}");
+            }
+            Ok("simulate", "galaxies", "--n", "40", "--size", "16", "--out", P("g.fits"), "--seed", "3");
+            Ok("train", "--arch", "gaussian", "--data", P("g.fits"), "--out", P("run"), "--sde", "vp");
+            Assert.Contains("\"gaussian\"", File.ReadAllText(P("run/config.json")));
+            Ok("sample", "--model", P("run"), "--n", "2", "--steps", "10", "--out", P("s.fits"));
+            Ok("simulate", "galaxies", "--n", "1", "--size", "16", "--out", P("truth.fits"), "--seed", "9");
+            Ok("simulate", "psf", "--model", "gaussian", "--fwhm", "2", "--size", "5", "--out", P("psf.fits"));
+            Ok("simulate", "observe", "--image", P("truth.fits"), "--psf", P("psf.fits"), "--pool", "2", "--sigma", "0.02", "--out", P("obs.fits"));
+            Ok("posterior", "--prior", P("run"), "--obs", P("obs.fits"), "--psf", P("psf.fits"), "--pool", "2", "--sigma", "0.02",
+                "--n", "2", "--steps", "10", "--prior-samples", "0", "--out", P("post"));
+            var ran = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(P("post/summary.json")))!["posterior_method"]!;
+            Assert.Equal("mmps", ran["method"]!.GetValue<string>());
+            Assert.Equal(Scorpio.Posterior.MmpsPosteriorMethod.DefaultCgIterations, ran["cg_iterations"]!.GetValue<int>());
+            Ok("simulate", "trails", "--image", P("truth.fits"), "--out", P("trail.fits"), "--mask-out", P("mask.fits"), "--seed", "5");
+            Ok("inpaint", "--prior", P("run"), "--image", P("trail.fits"), "--mask", P("mask.fits"), "--n", "2", "--steps", "10", "--out", P("inpaint"));
+            Ok("transfer", "--prior", P("run"), "--image", P("truth.fits"), "--n", "2", "--steps", "10", "--out", P("transfer"));
+            Ok("loglik", "--model", P("run"), "--data", P("g.fits"), "--n", "2", "--out", P("ll.json"));
+        }
+        finally { Directory.Delete(dir, true); }
     }
 }

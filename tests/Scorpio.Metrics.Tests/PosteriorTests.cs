@@ -143,4 +143,44 @@ public class PosteriorTests
         Assert.InRange(ResidualChiSquare.Compute(obs, model, 0.2), 0.23, 0.27);
         Assert.InRange(ResidualChiSquare.RobustSigma(obs, model), 0.095, 0.105);
     }
+
+    [Fact]
+    public void Two_sample_KS_p_values_are_the_exact_lattice_path_probabilities()
+    {
+        // Equal sizes n: p = P(a random path of n right and n up steps strays h = D n from the diagonal), by counting:
+        // n = 3, D = 1: 2 of C(6,3) = 20 paths -> 0.1 (scipy.stats.ks_2samp([1,2,3],[4,5,6]).pvalue = 0.1);
+        // n = 2, D = 1: 2 of 6 -> 1/3; n = 4, D = 3/4: 2 C(8,1) / C(8,4) = 16/70; D = 1/n: every path strays -> 1.
+        Assert.Equal(0.1, KolmogorovSmirnov.TwoSample(new[] { 1.0, 2, 3 }, new[] { 4.0, 5, 6 }).PValue, 12);
+        Assert.Equal(1.0 / 3, KolmogorovSmirnov.TwoSample(new[] { 1.0, 2 }, new[] { 3.0, 4 }).PValue, 12);
+        var (d, p) = KolmogorovSmirnov.TwoSample(new[] { 1.0, 2, 3, 4 }, new[] { 1.5, 5, 6, 7 });
+        Assert.Equal(0.75, d, 12);
+        Assert.Equal(16.0 / 70, p, 12);
+        Assert.Equal(1.0, KolmogorovSmirnov.TwoSample(new[] { 0.0, 1, 2, 3, 4 }, new[] { 0.5, 1.5, 2.5, 3.5, 4.5 }).PValue, 12);
+        Assert.Equal((0.0, 1.0), KolmogorovSmirnov.TwoSample(new[] { 1.0, 2 }, new[] { 1.0, 2 }));
+    }
+
+    [Fact]
+    public void Tarp_check_follows_sbi_histogram_edges_area_and_KS()
+    {
+        // f = (i + 0.5) / 100: sbi's 10 bins span [0.005, 0.995], ten values each, so ECP = 0, 0.1, ..., 1 against
+        // alpha_i = 0.005 + 0.099 i; ATC = 0.099 * sum_{i=5..10} (0.001 i - 0.005) = 0.099 * 0.015 = 0.001485.
+        var uniform = Enumerable.Range(0, 100).Select(i => (i + 0.5) / 100).ToArray();
+        var check = Tarp.CheckAsSbi(uniform);
+        Assert.Equal(11, check.Alpha.Length);
+        Assert.Equal(0.005, check.Alpha[0], 12);
+        Assert.Equal(0.995, check.Alpha[^1], 12);
+        Assert.Equal(0.5, check.Ecp[5], 12);
+        Assert.Equal(0.001485, check.Atc, 12);
+        Assert.True(check.KsPValue > 0.9, $"KS p {check.KsPValue}");
+        // sbi's alpha grid is f's own range: f = 0.3 (i + 0.5) / 200 spreads ECP over 0..1 while alpha only spans
+        // [0.00075, 0.29925], so the two sets differ by D ~ 0.7 (KS p 2e-5 at 21 + 21 values) and ATC =
+        // w sum_{i=10..20} (i / 20 - 0.00075 - i w), w = 0.014925, = 0.0862534. A U-shaped f (half below 0.05, half above 0.95)
+        // fills the whole range and only gives KS p 0.21: with simulations / 10 bins the test sees gross failures only.
+        var narrow = Enumerable.Range(0, 200).Select(i => 0.3 * (i + 0.5) / 200).ToArray();
+        var bad = Tarp.CheckAsSbi(narrow);
+        Assert.Equal(0.086253440625, bad.Atc, 9);
+        Assert.True(bad.KsPValue < 1e-4, $"KS p {bad.KsPValue}");
+        var ends = Enumerable.Range(0, 100).Select(i => i < 50 ? i * 0.001 : 0.95 + (i - 50) * 0.001).ToArray();
+        Assert.InRange(Tarp.CheckAsSbi(ends).KsPValue, 0.05, 0.5);
+    }
 }

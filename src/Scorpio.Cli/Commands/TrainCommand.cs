@@ -26,7 +26,7 @@ internal static class TrainCommand
         var printConfig = new Option<bool>("--print-config") { Description = "Print the effective configuration as JSON and exit." };
         var preset = new Option<string?>("--preset") { Description = "Network preset: cpu (default), tiny, ncsnpp-paper (score_models' NCSNpp), ddpm-ho-paper (score_models' DDPM), astroddpm-paper, astroddpm-cpu (ddpm-paper, ddpm-cpu: earlier names)." };
         var sde = new Option<string?>("--sde") { Description = "Forward SDE: ve (default), vp, subvp, vp-cosine, vp-cosine-clipped (score_models' cosine VP), edm, ddpm." };
-        var arch = new Option<string?>("--arch") { Description = "Network: ncsnpp, ddpm or mlp." };
+        var arch = new Option<string?>("--arch") { Description = "Network: ncsnpp, ddpm, ddpm-ho, mlp or mlp-concat; or gaussian: a stationary Gaussian prior (mean image and 2-D power spectrum, exact score and denoiser for every SDE) fitted in one pass with no training steps, standardize units unless --normalize is given." };
         var imageSize = new Option<int?>("--image-size") { Description = "Network image side in pixels (default: the data's size)." };
         var width = new Option<int?>("--width") { Description = "Base channel count of the network." };
         var steps = new Option<int?>("--steps") { Description = "Total optimiser steps (with --resume: the new total)." };
@@ -63,7 +63,8 @@ internal static class TrainCommand
                 "Plain denoising score matching (A = identity), or with --psf/--pool the modified kernel built from A's effective kernel\n" +
                 "(circulant FFT approximation, +1e-3). Same options as train; the default normalisation is standardize.")
             : new Command("train", "Train a score-based prior on images (exactly resumable). Example:\n" +
-            "  scorpio train --data galaxies.fits --out runs/prior --steps 5000\n  scorpio train --out runs/prior --resume --steps 10000");
+            "  scorpio train --data galaxies.fits --out runs/prior --steps 5000\n  scorpio train --out runs/prior --resume --steps 10000\n" +
+            "  scorpio train --arch gaussian --data galaxies.fits --out runs/gaussian   (analytic Gaussian prior, no training)");
         foreach (var o in new Option[] { data, output, config, printConfig, preset, sde, arch, imageSize, width, steps, batch, lr, ema, warmup, gradClip, loss,
                      normalize, clipMax, asinhScale, shift, noFlip, noRotate, crop, checkpointEvery, resume, maxTime, nproc, backend, distTimeout, bucketMb })
             cmd.Options.Add(o);

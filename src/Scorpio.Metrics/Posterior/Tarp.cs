@@ -76,6 +76,34 @@ public static class Tarp
         return new TarpResult(alpha, ecp, f, atc, mad, KolmogorovSmirnov.UniformTest(f).PValue);
     }
 
+    /// <summary>
+    /// The expected-coverage curve and its summary exactly as sbi computes them (sbi.diagnostics.tarp: _run_tarp, then
+    /// check_tarp), from the per-simulation coverage values f (<see cref="TarpResult.Coverage"/>): a histogram of f with
+    /// <paramref name="bins"/> bins (default: simulations / 10, as sbi) over [min f, max f] (torch.histogram's range; a
+    /// single value spans +-0.5 as numpy), alpha = its bin edges, ECP = 0 then the cumulated fractions; ATC = sum over the
+    /// upper half of the edges (from index len/2) of (ECP - alpha) d_alpha; the p-value of scipy.stats.kstest(ECP, alpha),
+    /// a two-sample Kolmogorov-Smirnov test of the two sets of numbers (<see cref="KolmogorovSmirnov.TwoSample"/>).
+    /// </summary>
+    public static TarpCheck CheckAsSbi(IReadOnlyList<double> coverage, int? bins = null)
+    {
+        int n = coverage.Count;
+        if (n < 1) throw new ArgumentException("TARP needs at least one simulation's coverage value");
+        int b = bins ?? n / 10;
+        if (b < 1) throw new Astro.InvalidSettingException("tarpBins", $"sbi takes simulations / 10 bins: {n} simulations give {b}; run at least 10 simulations or give the bins");
+        double lo = coverage.Min(), hi = coverage.Max();
+        if (hi == lo) { lo -= 0.5; hi += 0.5; }
+        var counts = new double[b];
+        foreach (double f in coverage) counts[Math.Min(b - 1, (int)((f - lo) / (hi - lo) * b))]++;
+        var alpha = Enumerable.Range(0, b + 1).Select(i => lo + (hi - lo) * i / b).ToArray();
+        var ecp = new double[b + 1];
+        for (int i = 0; i < b; i++) ecp[i + 1] = ecp[i] + counts[i] / n;
+        ecp[b] = 1;
+        int mid = alpha.Length / 2;
+        double dAlpha = alpha[1] - alpha[0], atc = 0;
+        for (int i = mid; i < alpha.Length; i++) atc += (ecp[i] - alpha[i]) * dAlpha;
+        return new TarpCheck(alpha, ecp, atc, KolmogorovSmirnov.TwoSample(ecp, alpha).PValue);
+    }
+
     private static double Distance(ReadOnlySpan<float> x, float[] reference, float[] low, float[] inv)
     {
         double s = 0;

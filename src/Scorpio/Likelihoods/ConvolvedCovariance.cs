@@ -138,8 +138,11 @@ public sealed class ConvolvedCovariance : IDisposable
         return result.To(r.DType).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Relative residual at which <see cref="CovarianceForm.ConjugateGradient"/> stops (per batch item).</summary>
-    public double Tolerance { get; init; } = 1e-6;
+    /// <summary>
+    /// Relative residual at which <see cref="CovarianceForm.ConjugateGradient"/> stops (per batch item); null runs exactly
+    /// <see cref="MaxIterations"/> iterations and reads nothing back to the host.
+    /// </summary>
+    public double? Tolerance { get; init; } = 1e-6;
 
     /// <summary>Iteration cap of <see cref="CovarianceForm.ConjugateGradient"/> (reached only at large t, where the likelihood barely matters).</summary>
     public int MaxIterations { get; init; } = 100;
@@ -175,7 +178,7 @@ public sealed class ConvolvedCovariance : IDisposable
 
     /// <summary>
     /// Preconditioned conjugate gradient for K u = b from the Fourier guess (runs inside the caller's dispose scope). The
-    /// convergence test reads one number from the device per iteration.
+    /// convergence test, when there is a tolerance, reads one number from the device per iteration.
     /// </summary>
     private Tensor ConjugateGradient(Tensor b, Tensor mu2, Tensor sigma2)
     {

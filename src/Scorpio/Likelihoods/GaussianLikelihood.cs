@@ -14,13 +14,13 @@ namespace Scorpio.Likelihoods;
 /// </summary>
 public sealed class GaussianLikelihood : ILikelihood, IDisposable
 {
-    private readonly Tensor _y;   // (1, C', H', W') float64, NaN -> 0
+    private readonly Tensor _y;   // (1 or B, C', H', W') float64, NaN -> 0
     private readonly ConvolvedCovariance _covariance;
     private readonly Sde _sde;
     private readonly DeviceCopies _devices = new();
 
     /// <param name="a">forward model (linear).</param>
-    /// <param name="observation">y, (C', H', W') or (1, C', H', W'); NaN pixels must be masked in <paramref name="noise"/>.</param>
+    /// <param name="observation">y, (C', H', W') or (1, C', H', W'), or (B, C', H', W') with one observation per batch item; NaN pixels must be masked in <paramref name="noise"/>.</param>
     /// <param name="noise">Sigma_eta (white, per-pixel or dense; with the observation mask).</param>
     /// <param name="sde">the prior's SDE (mu(t), sigma(t)).</param>
     /// <param name="form">how M(t)^-1 is computed (exact dense for small stamps by default).</param>

@@ -19,6 +19,8 @@ public sealed class GaussianNoise : IDisposable
         Mask = mask?.DetachFromDisposeScope();
     }
 
+    private Tensor? _lower;   // Cholesky factor of a dense covariance, made on the first draw
+
     /// <summary>The white-noise standard deviation, or null.</summary>
     public double? Sigma { get; }
     /// <summary>Per-pixel standard deviations (C', H', W') float64, or null.</summary>
@@ -60,10 +62,53 @@ public sealed class GaussianNoise : IDisposable
         return new GaussianNoise(null, null, covariance.To(DType.Float64), null);
     }
 
+    /// <summary>
+    /// A draw of eta ~ N(0, Sigma_eta) from standard normals <paramref name="standard"/> (B, C', H', W'): sigma eps (white),
+    /// sigma_i eps_i (per pixel) or L eps with Sigma = L L^T (dense); masked pixels get 0 (they carry no information, and
+    /// every consumer gives them zero weight). A new tensor in the dtype of <paramref name="standard"/>.
+    /// </summary>
+    public Tensor Draw(Tensor standard)
+    {
+        using var scope = torch.NewDisposeScope();
+        var e = standard.To(DType.Float64);
+        Tensor eta;
+        if (Sigma is double s) eta = e.Mul(s);
+        else if (SigmaMap is not null) eta = e.Mul(SigmaMap.To(e.Device));
+        else
+        {
+            _lower ??= torch.Cholesky(Covariance!).DetachFromDisposeScope();
+            eta = e.Reshape(e.Size(0), -1).Matmul(_lower.To(e.Device).MT).Reshape(e.Shape);
+        }
+        if (Mask is not null) eta = eta.Mul(Mask.To(e.Device));
+        return eta.To(standard.DType).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Sigma_eta^-1 r for residuals <paramref name="r"/> (B, C', H', W'), with zero weight on masked pixels; a new tensor in
+    /// r's dtype (float64 arithmetic).
+    /// </summary>
+    public Tensor Precision(Tensor r)
+    {
+        using var scope = torch.NewDisposeScope();
+        var v = r.To(DType.Float64);
+        Tensor w;
+        if (Sigma is double s) w = v.Div(s * s);
+        else if (SigmaMap is not null) w = v.Div(SigmaMap.To(v.Device).Square());
+        else
+        {
+            _lower ??= torch.Cholesky(Covariance!).DetachFromDisposeScope();
+            var flat = v.Reshape(v.Size(0), -1).MT;                                   // (m, B)
+            w = torch.CholeskySolve(flat, _lower.To(v.Device)).MT.Reshape(v.Shape);
+        }
+        if (Mask is not null) w = w.Mul(Mask.To(v.Device));
+        return w.To(r.DType).MoveToOuterDisposeScope();
+    }
+
     public string Describe() => Sigma is double s ? $"white(sigma={s:g4})" : SigmaMap is not null ? "per-pixel sigma map" : "dense covariance";
 
     public void Dispose()
     {
+        _lower?.Dispose();
         SigmaMap?.Dispose();
         Covariance?.Dispose();
         Mask?.Dispose();

@@ -64,7 +64,14 @@ public abstract class Parametrisation : IDisposable
     }
 
     /// <summary>
-    /// The parametrisation of a run's SDE (config.json's sde): EDM preconditioning for edm, DDPM's epsilon network for
+    /// The parametrisation of a run: the analytic <see cref="GaussianParametrisation"/> for the gaussian arch (exact under
+    /// every SDE), else the one of its SDE (<see cref="For(SdeConfig, string)"/>).
+    /// </summary>
+    public static Parametrisation For(SdeConfig config, NetworkConfig network) =>
+        network.Arch == GaussianPriorNetwork.Arch ? new GaussianParametrisation(config.Build()) : For(config, network.Embedding);
+
+    /// <summary>
+    /// The parametrisation of a network's SDE (config.json's sde): EDM preconditioning for edm, DDPM's epsilon network for
     /// ddpm, the sigma-scaled score for the continuous SDEs. <paramref name="embedding"/> is the network's time embedding
     /// (fourier or sinusoidal), which sets the scale of the conditioning input.
     /// </summary>

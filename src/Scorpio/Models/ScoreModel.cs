@@ -35,7 +35,7 @@ public sealed class ScoreModel : IScoreFunction, IDisposable
     public ScoreModel(RunConfig config, ScoreNetwork network, Device device)
     {
         Config = config;
-        Parametrisation = Parametrisation.For(config.Sde, config.Network.Embedding);
+        Parametrisation = Parametrisation.For(config.Sde, config.Network);
         Normalization = Data.Normalization.FromConfig(config.Normalization);
         Device = device;
         Network = network;

@@ -9,7 +9,8 @@ public sealed record NetworkConfig
 {
     /// <summary>
     /// ncsnpp (NCSN++), ddpm (astroddpm's U-Net), ddpm-ho (Ho et al. 2020's U-Net as score_models' DDPM builds it),
-    /// mlp (vectors) or mlp-concat (vectors; score_models' MLP: the time features join every layer's input).
+    /// mlp (vectors), mlp-concat (vectors; score_models' MLP: the time features join every layer's input),
+    /// or gaussian (the analytic stationary Gaussian prior: fitted, not trained).
     /// </summary>
     public string Arch { get; init; } = "ncsnpp";
     /// <summary>True for the architectures of vectors (B, D) rather than images: mlp and mlp-concat.</summary>

@@ -6,7 +6,7 @@ namespace Scorpio.Networks;
 public static class NetworkFactory
 {
     /// <summary>The architectures <see cref="Create"/> knows.</summary>
-    public static IReadOnlyList<string> Architectures { get; } = ["ncsnpp", "ddpm", "ddpm-ho", "mlp", "mlp-concat"];
+    public static IReadOnlyList<string> Architectures { get; } = ["ncsnpp", "ddpm", "ddpm-ho", "mlp", "mlp-concat", GaussianPriorNetwork.Arch];
 
     /// <summary>
     /// A freshly initialised network for <paramref name="config"/>; every weight is drawn from
@@ -23,6 +23,7 @@ public static class NetworkFactory
             "ddpm-ho" => new HoUNet(config, rng),
             "mlp-concat" => new TimeConcatMlp(config, rng),
             "mlp" => new MlpScoreNetwork(config, rng),
+            GaussianPriorNetwork.Arch => new GaussianPriorNetwork(config),
             _ => throw new ArgumentException($"unknown network architecture '{config.Arch}' (known: {string.Join(", ", Architectures)})"),
         };
     }

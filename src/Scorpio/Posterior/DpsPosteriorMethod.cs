@@ -8,7 +8,7 @@ namespace Scorpio.Posterior;
 
 /// <summary>
 /// Diffusion posterior sampling (<see cref="DpsSampler"/>; Chung et al. 2023, diffusion4astro's step) on a uniform grid of
-/// 1000 steps by default, with relative pixel weights: mask / sigma divided by their mean over the observed pixels, which
+/// 1000 steps by default (Karras for EDM priors, whose time is sigma), with relative pixel weights: mask / sigma divided by their mean over the observed pixels, which
 /// keeps diffusion4astro's step (no sigma in it) for white noise whatever the noise level while a sigma map still
 /// down-weights its noisier pixels (absolute 1/sigma weights multiply the step by 1/sigma and diverge on faint, low-noise
 /// data). Needs Gaussian noise (the residual norm); an approximation of the posterior even for Gaussian problems.
@@ -22,14 +22,15 @@ public sealed class DpsPosteriorMethod(PosteriorSettings settings) : IPosteriorM
     public string Name => "dps";
 
     public (SamplerDefinition Sampler, SamplerOptions Options) PriorSampling =>
-        (SamplerRegistry.Get("euler-maruyama"), new SamplerOptions { Steps = settings.Steps ?? 1000, Grid = settings.Grid ?? "uniform" });
+        (SamplerRegistry.Get("euler-maruyama"), new SamplerOptions { Steps = settings.Steps ?? 1000, Grid = settings.Grid });
 
     public JsonObject Prepare(InverseProblem problem, Action<string>? log)
     {
         if (problem.NoiseModel is not null) throw new InvalidSettingException("method", "dps uses the Gaussian residual norm; it does not take a noise model (use the score method)");
         if (!(settings.Zeta >= 0) || !double.IsFinite(settings.Zeta))
             throw new InvalidSettingException("zeta", $"must be >= 0 (got {settings.Zeta}); the default {DpsSampler.DefaultZeta} suits 256x256 images, 0.3 small stamps");
-        string kind = settings.Grid ?? "uniform";
+        // Uniform by default, as diffusion4astro; the SDE's own default where uniform time is a poor grid (EDM: uniform in sigma).
+        string kind = settings.Grid ?? problem.Prior.Sde.DefaultGrid("uniform");
         _grid = TimeGrids.Create(kind, problem.Prior.Sde, settings.Steps ?? 1000);
         _weights?.Dispose();
         _weights = Weights(problem);

@@ -25,6 +25,12 @@ public interface IPosteriorMethod
     /// </summary>
     Tensor Sample(InverseProblem problem, int n, SampleNoise noise, Action<SamplerStep>? progress);
 
+    /// <summary>
+    /// What the method measured while sampling (every batch so far), for summary.json: e.g. a Markov chain's effective
+    /// sample size; null when it measures nothing.
+    /// </summary>
+    JsonObject? Diagnostics() => null;
+
     /// <summary>The sampler and options that draw prior samples comparable to this method's posterior (the variance ratio).</summary>
     (SamplerDefinition Sampler, SamplerOptions Options) PriorSampling { get; }
 }

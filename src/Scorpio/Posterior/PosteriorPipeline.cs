@@ -19,7 +19,7 @@ public static class PosteriorPipeline
 
     /// <summary>
     /// The checks of a run's settings that need no file (front ends call it before loading a prior, so a typo costs nothing);
-    /// errors name the setting: method, count, priorCount, batchSize, apertureRadius, zeta, steps.
+    /// errors name the setting: method, count, priorCount, batchSize, apertureRadius, zeta, steps, cgIterations.
     /// </summary>
     public static void CheckSettings(string method, PosteriorSettings settings, int count, int priorCount, int? batchSize, double apertureRadius)
     {
@@ -31,15 +31,18 @@ public static class PosteriorPipeline
         if (!(settings.Zeta >= 0) || !double.IsFinite(settings.Zeta))
             throw new InvalidSettingException("zeta", $"must be >= 0 (got {settings.Zeta}); the default {DpsSampler.DefaultZeta} suits 256x256 images, 0.3 small stamps");
         if (settings.Steps is int k && k < 1) throw new InvalidSettingException("steps", $"must be at least 1 (got {k})");
+        if (settings.CgIterations is int cg && cg < 0) throw new InvalidSettingException("cgIterations", $"must be >= 0 (got {cg})");
+        settings.PnpDm.Check();
     }
 
     public static PosteriorResult Run(PosteriorRequest r, Action<string>? log = null, Action<SamplerStep>? progress = null)
     {
         var clock = Stopwatch.StartNew();
-        CheckSettings(r.Method, r.Settings, r.Count, r.PriorCount, r.BatchSize, r.ApertureRadius);
         var problem = r.Problem;
+        string methodName = r.Method ?? PosteriorMethods.DefaultFor(learnedNoise: problem.NoiseModel is not null);
+        CheckSettings(methodName, r.Settings, r.Count, r.PriorCount, r.BatchSize, r.ApertureRadius);
         var prior = problem.Prior;
-        var method = PosteriorMethods.Create(r.Method, r.Settings);
+        var method = PosteriorMethods.Create(methodName, r.Settings);
         try
         {
             var ran = method.Prepare(problem, log);
@@ -77,6 +80,7 @@ public static class PosteriorPipeline
                     ["sde"] = prior.Sde.Name,
                     ["problem"] = problem.Describe(),
                     ["posterior_method"] = ran,
+                    ["posterior_diagnostics"] = method.Diagnostics(),
                     ["samples"] = r.Count,
                     ["batch"] = batch,
                     ["prior_samples"] = r.PriorCount > 1 ? r.PriorCount : 0,

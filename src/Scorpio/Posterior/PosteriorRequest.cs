@@ -5,8 +5,8 @@ public sealed record PosteriorRequest
 {
     /// <summary>The problem, built once (<see cref="InverseProblemBuilder"/>); its prior is the one sampled.</summary>
     public required InverseProblem Problem { get; init; }
-    /// <summary>A name from <see cref="PosteriorMethods"/>: score (default) or dps.</summary>
-    public string Method { get; init; } = "score";
+    /// <summary>A name from <see cref="PosteriorMethods"/> (mmps, score, dps); null = <see cref="PosteriorMethods.DefaultFor"/> the problem's noise.</summary>
+    public string? Method { get; init; }
     /// <summary>How the method runs (sampler, steps, grid, zeta).</summary>
     public PosteriorSettings Settings { get; init; } = new();
     /// <summary>Number of posterior samples.</summary>

@@ -13,7 +13,7 @@ namespace Scorpio.Posterior;
 /// </summary>
 public sealed class ScorePosteriorMethod(PosteriorSettings settings) : IPosteriorMethod
 {
-    private readonly SamplerDefinition _sampler = SamplerRegistry.Get(settings.Sampler);
+    private readonly SamplerDefinition _sampler = SamplerRegistry.Get(settings.Sampler ?? "euler-maruyama");
     private readonly SamplerOptions _options = new() { Steps = settings.Steps, Grid = settings.Grid ?? "karras" };
 
     public string Name => "score";

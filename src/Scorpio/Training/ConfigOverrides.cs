@@ -118,7 +118,8 @@ public sealed record ConfigOverrides
         };
         var norm = c.Normalization with
         {
-            Kind = Normalize ?? c.Normalization.Kind,
+            // The analytic Gaussian prior is fitted in standardised units unless told otherwise (clipping would distort the fit).
+            Kind = Normalize ?? (Arch == GaussianPriorNetwork.Arch ? "standardize" : c.Normalization.Kind),
             ClipMax = ClipMax ?? c.Normalization.ClipMax,
             AsinhScale = AsinhScale ?? c.Normalization.AsinhScale,
         };

@@ -52,10 +52,16 @@ public static class Trainer
             }
             if (options.Loss is null && config.Training.Loss is null)
             {
-                using var kind = Models.Parametrisation.For(config.Sde, config.Network.Embedding);
+                using var kind = Models.Parametrisation.For(config.Sde, config.Network);
                 config = config with { Training = config.Training with { Loss = kind.DefaultLoss } };
             }
             else config = config with { Training = config.Training with { Loss = options.Loss?.Name ?? config.Training.Loss } };
+            if (config.Network.Arch == Networks.GaussianPriorNetwork.Arch)
+            {
+                if (options.Parallel is not null)
+                    throw new UserInputException("--arch gaussian is fitted in one pass, not trained: run it as one process (without --nproc or a distributed launcher)");
+                return GaussianPriorFit.Run(folder, config, normalised, monitor, clock);
+            }
             if (main) folder.WriteConfig(config);
             return Loop(options, folder, config, normalised, clock, cancel);
         }
@@ -97,6 +103,8 @@ public static class Trainer
     private static (RunConfig, TrainingDataset, bool) PrepareResume(TrainingOptions o, RunFolder folder)
     {
         var config = folder.ReadConfig();
+        if (config.Network.Arch == Networks.GaussianPriorNetwork.Arch)
+            throw new UserInputException($"{folder.Path} holds a fitted Gaussian prior (arch gaussian): it has no training to resume; fit a new one with another --out");
         if (!File.Exists(folder.CheckpointPath))
         {
             if (!folder.NeverCheckpointed) throw new UserInputException($"{folder.Path}: no checkpoint.safetensors to resume from (model.safetensors alone cannot continue training); retrain into a new folder");

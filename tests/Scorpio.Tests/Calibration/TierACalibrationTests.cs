@@ -1,0 +1,88 @@
+using Scorpio.Torch;
+using Xunit.Abstractions;
+
+namespace Scorpio.Tests.Calibration;
+
+/// <summary>
+/// Calibration tier A: the sampler alone against an exact answer. The prior is the analytic Gaussian (arch gaussian, EDM SDE)
+/// of <see cref="CalibrationSetup"/>, so the exact posterior of every simulated observation is known in closed form; each
+/// method runs with its registered defaults on (x, y) pairs drawn from the prior, a few posterior samples each, all in one
+/// batched call, and is scored by <see cref="TierStatistics"/> (rank coverage of the central 50/68/95% intervals, truth
+/// z-scores, whitened variance and mean error against the closed form). Rank coverage is unbiased for any number of samples
+/// per pair, so the sizes trade only Monte Carlo error for time.
+/// <para>Monte Carlo spreads with 200 pairs: coverage about +-0.01 (51,200 pixel ranks, correlated over ~1.5 px), whitened
+/// variance +-0.003, whitened mean error 1 +- 0.01 for an exact sampler.</para>
+/// </summary>
+public class TierACalibrationTests(ITestOutputHelper output)
+{
+    /// <summary>Simulated pairs for the methods held to the issue's targets (at least 200).</summary>
+    public const int Pairs = 200;
+
+    private readonly int _threads = torch.NumThreads = 2;
+
+    private TierStatistics Measure(string method, string noise, int pairs, int perPair)
+    {
+        using var setup = new CalibrationSetup(noise, pairs, perPair, seed: 5);
+        using var prior = setup.Gaussian.Model("edm");
+        using var samples = CalibrationMethods.Run(method, setup, prior, seed: 17);
+        var stats = setup.Statistics(samples);
+        output.WriteLine($"tier A {method} {noise} ({pairs} pairs x {perPair}): {stats}");
+        return stats;
+    }
+
+    private static void AssertCoverage(TierStatistics s, double tolerance)
+    {
+        Assert.InRange(s.Coverage50, 0.50 - tolerance, 0.50 + tolerance);
+        Assert.InRange(s.Coverage68, 0.68 - tolerance, 0.68 + tolerance);
+        Assert.InRange(s.Coverage95, 0.95 - tolerance, 0.95 + tolerance);
+    }
+
+    /// <summary>
+    /// MMPS (its defaults: euler-maruyama, 200 Karras points, 4 CG iterations) is exact for this prior up to discretisation;
+    /// 200 pairs, 8 samples each. Targets (issue 14): coverage within 0.02 of nominal at every level, whitened variance in [0.95, 1.05];
+    /// also whitened mean error below 1.5 (1 = exact) and |mean z| below 0.03. Measured: white 0.502/0.682/0.950,
+    /// whitened variance 1.027, mean error 1.04; per-pixel 0.501/0.680/0.950, 1.025, 1.05. With 2 CG iterations and 12
+    /// samples per pair: white 0.505/0.685/0.951, whitened variance 1.032, mean error 1.13; per-pixel 0.509/0.688/0.953, 1.043, 1.26 (Euler-Maruyama's
+    /// slight over-dispersion: 1.059 with 100 points; with 8 samples, white: 1 CG iteration gave 1.048 and mean error 1.29,
+    /// 2 gave 1.028 and 1.10, 3 gave 1.026 and 1.05).
+    /// </summary>
+    [Theory]
+    [InlineData("white")]
+    [InlineData("per-pixel")]
+    public void MmpsIsCalibrated(string noise)
+    {
+        var s = Measure("mmps", noise, Pairs, 8);
+        AssertCoverage(s, 0.02);
+        Assert.InRange(s.WhitenedVariance, 0.95, 1.05);
+        Assert.True(s.WhitenedMeanError < 1.5, $"whitened mean error {s.WhitenedMeanError:F2}");
+        Assert.InRange(s.ZMean, -0.03, 0.03);
+    }
+
+    /// <summary>
+    /// The score method (convolved Gaussian likelihood, euler-maruyama, 1000 Karras points) approximates the likelihood at
+    /// t &gt; 0; here it is close but slightly over-confident. Measured with 200 pairs x 12: white 0.483/0.661/0.944, whitened
+    /// variance 0.975, mean error 1.28; per-pixel 0.476/0.653/0.943, 0.970, 1.26. The test runs white noise, 200 pairs x 6,
+    /// and asserts loosely: coverage within 0.05 of nominal, whitened variance in [0.9, 1.05].
+    /// </summary>
+    [Fact]
+    public void ScoreMethodIsNearlyCalibrated()
+    {
+        var s = Measure("score", "white", Pairs, 6);
+        AssertCoverage(s, 0.05);
+        Assert.InRange(s.WhitenedVariance, 0.9, 1.05);
+    }
+
+    /// <summary>
+    /// DPS (its default zeta 1; <see cref="CalibrationMethods.DpsSteps"/> Karras points here) is not a posterior sampler: its
+    /// intervals are too narrow. Measured with 200 pairs x 12 at 200 points: 0.383/0.542/0.909, whitened variance 0.831, mean
+    /// error 3.3, truth z-scores 1.37x as wide as a calibrated sampler's. The test runs 100 pairs x 6 and asserts the under-coverage: the 68%
+    /// interval holds 0.40-0.65, the whitened variance is in [0.5, 0.95].
+    /// </summary>
+    [Fact]
+    public void DpsUnderCovers()
+    {
+        var s = Measure("dps", "white", 100, 6);
+        Assert.InRange(s.Coverage68, 0.40, 0.65);
+        Assert.InRange(s.WhitenedVariance, 0.5, 0.95);
+    }
+}
