@@ -140,7 +140,7 @@ var paperNote = new JsonObject
 {
     ["ncsnpp_paper_params"] = Count(NetworkPresets.NcsnppPaperFor(size, 1)),
     ["ddpm_paper_params"] = Count(NetworkPresets.DdpmPaperFor(size, 1)),
-    ["note"] = "The published sizes (NCSN++ nf 128: 46.6 M parameters; astroddpm width 64: 29.8 M) are far too slow to train " +
+    ["note"] = "The published sizes (NCSN++ nf 128 as score_models builds it, the ncsnpp-paper preset: 49.95 M parameters; astroddpm width 64: 29.8 M) are far too slow to train " +
         "on a 2-core CPU: ENGINE-NOTES measured 6.4 s per NCSN++ step at 32x32, batch 16 (PyTorch); at 64x64 the cost grows ~4x. Use a GPU.",
 };
 if (paper)
