@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Scorpio.Astro;
 using Scorpio.Calibration;
 using Scorpio.Likelihoods;
@@ -61,8 +63,9 @@ internal static class CalibrateCommand
             using var model = ScoreModel.Load(pr.GetValue(prior)!, device);
             var result = CalibrationRun.Run(PriorModel.From(model, pr.GetValue(prior)!), request, m => Console.Error.WriteLine(m));
             var s = result.Summary["statistics"]!;
-            Console.WriteLine($"68% coverage: pixels {s["coverage"]!["68"]!["pixel"]}, aperture flux {s["coverage"]!["68"]!["aperture_flux"]}; " +
-                $"TARP ATC {s["tarp"]!["atc"]}, KS p {s["tarp"]!["ks_p_value"]}");
+            static string F(JsonNode? v) => v?.GetValue<double>().ToString("G3", CultureInfo.InvariantCulture) ?? "n/a";
+            Console.WriteLine($"68% coverage: pixels {F(s["coverage"]!["68"]!["pixel"])}, aperture flux {F(s["coverage"]!["68"]!["aperture_flux"])}; " +
+                $"TARP ATC {F(s["tarp"]!["atc"])}, KS p {F(s["tarp"]!["ks_p_value"])}");
             Console.WriteLine($"wrote {result.Files.Count} files to {result.OutDir} (open report.html)");
             return 0;
         });
