@@ -52,7 +52,7 @@ internal sealed class DemoRunner(DemoSettings settings, string outDir, long seed
         Step("Observe the held-out galaxy", "y = pool_2(psf * x) + noise.",
             "simulate", "observe", "--image", P("data/truth.fits"), "--psf", P("data/psf.fits"), "--pool", settings.Pool.ToString(),
             "--sigma", settings.ObservationSigma.ToString("R"), "--out", P("data/observation.fits"), "--seed", (seed + 7).ToString());
-        Step("Sample the posterior", "Prior score + convolved Gaussian likelihood score through PSF and pooling.",
+        Step("Sample the posterior", "Moment matching (mmps, the default): the prior's denoiser and its Tweedie covariance carried through the PSF and pooling; exact for a Gaussian prior.",
             "posterior", "--prior", P("runs/prior"), "--obs", P("data/observation.fits"), "--psf", P("data/psf.fits"),
             "--pool", settings.Pool.ToString(), "--likelihood", "gaussian", "--sigma", settings.ObservationSigma.ToString("R"),
             "--steps", settings.PosteriorSteps.ToString(), "--n", settings.PosteriorSamples.ToString(),
