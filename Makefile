@@ -57,10 +57,11 @@ bench: build
 	dotnet run -c Release --project bench/sample -- --out bench/results/sample.json
 	dotnet run -c Release --project bench/train-distributed -- --out bench/results/train-distributed.json
 
-## soak: the robustness soaks of issue 18 (about 1.5 hours on 2 cores): 10^5 fuzzed inputs, 20 kill -9 of a training run, RSS and live tensors (bench/results/fuzz.json, kill.json, memory.json)
+## soak: the robustness soaks of issue 18 (about 1.5 hours on 2 cores): 10^5 fuzzed inputs, 20 kill -9 of a training run and 20 of sharded posterior runs, RSS and live tensors (bench/results/fuzz.json, kill.json, kill-catalogue.json, memory.json)
 soak: build
 	dotnet run -c Release --project bench/soak -- fuzz --out bench/results/fuzz.json
 	dotnet run -c Release --project bench/soak -- kill --out bench/results/kill.json
+	dotnet run -c Release --project bench/soak -- kill-catalogue --out bench/results/kill-catalogue.json
 	dotnet run -c Release --project bench/soak -- memory --out bench/results/memory.json
 
 ## gallery: remake docs/gallery from the demo (figures, a screenshot of the posterior report's viewer) and the real data in ../shared/data

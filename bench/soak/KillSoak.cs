@@ -188,7 +188,7 @@ internal static class KillSoak
         return (Sum("model.safetensors"), Sum("checkpoint.safetensors"));
     }
 
-    private static Process Start(IEnumerable<string> args)
+    internal static Process Start(IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(SoakArgs.ScorpioDll);
@@ -199,7 +199,7 @@ internal static class KillSoak
         return p;
     }
 
-    private static (int Exit, string Stderr) RunScorpio(IEnumerable<string> args)
+    internal static (int Exit, string Stderr) RunScorpio(IEnumerable<string> args)
     {
         var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(SoakArgs.ScorpioDll);
