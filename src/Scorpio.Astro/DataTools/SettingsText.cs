@@ -19,4 +19,24 @@ public static class SettingsText
         if (!System.Text.Unicode.Utf8.IsValid(bytes)) throw new UserInputException($"{path}: not UTF-8 text, which {what} must be; is it the right file?");
         return System.Text.Encoding.UTF8.GetString(bytes);
     }
+
+    /// <summary>
+    /// The JSON object in <paramref name="path"/> (read as <see cref="Read"/>); invalid JSON or another kind of value is
+    /// refused naming the file, with <paramref name="fix"/> as the advice.
+    /// </summary>
+    public static System.Text.Json.Nodes.JsonObject ReadObject(string path, string what, string fix)
+    {
+        string text = Read(path, what);
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(text) as System.Text.Json.Nodes.JsonObject
+                ?? throw new UserInputException($"{path}: {what} must be a JSON object {{ ... }}; {fix}");
+        }
+        catch (System.Text.Json.JsonException e) { throw new UserInputException($"{path}: not valid JSON ({e.Message}); {fix}"); }
+    }
+
+    /// <summary>The integer <paramref name="key"/> of <paramref name="obj"/>, read from <paramref name="path"/>, or an error naming both.</summary>
+    public static int Int(System.Text.Json.Nodes.JsonObject obj, string key, string path, string fix) =>
+        obj[key] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<int>(out int x) ? x
+            : throw new UserInputException($"{path}: no integer '{key}'; {fix}");
 }

@@ -138,7 +138,7 @@ public static class PtFile
         }
         catch (OverflowException) { throw Bad(path, $"a tensor of storage '{s.Key}' claims a size that overflows 64 bits"); }
         if (numel == 0) return torch.Zeros(r.Size, s.DType);
-        if (r.Offset < 0 || r.Offset + extent >= s.Numel)
+        if (r.Offset < 0 || r.Offset > s.Numel - 1 - extent)   // overflow-free: extent >= 0, Numel >= 1
             throw Bad(path, $"a tensor of shape ({string.Join(", ", r.Size)}) at offset {r.Offset} reads past the {s.Numel} elements of storage '{s.Key}'");
         var strides = StateDictPickler.ContiguousStrides(r.Size);
         if (strides.SequenceEqual(r.Stride))

@@ -43,6 +43,12 @@ public static class CalibrationRun
         var dir = PosteriorFiles.PrepareDirectory(r.OutDir);
         int batch = Math.Max(1, r.BatchSize ?? r.SamplesPerTruth);
 
+        // The forward model is built first (files read, shapes and sigma checked), so a bad --psf or --pool costs no truth draws.
+        var observedShape = new ForwardModelSpec { Pool = r.Exposure.Pool, Scale = r.Exposure.Scale }.ObservedShape(prior.Shape);
+        using var placeholder = ObservationInput.FromImage(new ImageData(new float[observedShape.Aggregate(1L, (a, b) => a * b)], observedShape.Select(v => (int)v).ToArray()), null, "calibration");
+        using var probe = InverseProblemBuilder.Build(new ProblemSpec { Exposures = [r.Exposure with { Observation = placeholder }], Form = r.Form }, prior, r.Device);
+        if (probe.SigmaMap is null) throw new InvalidSettingException("sigma", "calibrate simulates Gaussian noise: give sigma or a sigma map");
+
         // Truths from the prior itself, in physical units: truth k from (seed, k).
         var truthSampler = SamplerRegistry.Get(r.TruthSampler);
         var truthOptions = new SamplerOptions { Steps = r.TruthSteps };
@@ -52,8 +58,7 @@ public static class CalibrationRun
         using var truths = prior.Units.ToPhysical(truthZ).To(Device.CPU, DType.Float64);
         double truthSeconds = clock.Elapsed.TotalSeconds;
 
-        var observedShape = new ForwardModelSpec { Pool = r.Exposure.Pool, Scale = r.Exposure.Scale }.ObservedShape(prior.Shape);
-        using var observations = Observe(prior, r, truths, observedShape, out var forward, out int dof);
+        using var observations = Observe(probe, r, truths, observedShape, out var forward, out int dof);
         var aperture = Aperture(prior.Shape, r.ApertureRadius, out double radius);
         var statistics = new CalibrationStatistics(aperture);
         var allSamples = new List<Tensor>();
@@ -142,13 +147,9 @@ public static class CalibrationRun
     /// y_k = A x_k + noise for every truth (float64, physical units), noise k from (seed, k): the forward operator and the
     /// noise of a problem built from the request's exposure (so the observation model is the inverse problem's own).
     /// </summary>
-    private static Tensor Observe(PriorModel prior, CalibrationRequest r, Tensor truths, long[] observedShape, out JsonNode? forward, out int dof)
+    private static Tensor Observe(InverseProblem probe, CalibrationRequest r, Tensor truths, long[] observedShape, out JsonNode? forward, out int dof)
     {
         using var scope = torch.NewDisposeScope();
-        var blank = new float[observedShape.Aggregate(1L, (a, b) => a * b)];
-        using var placeholder = ObservationInput.FromImage(new ImageData(blank, observedShape.Select(v => (int)v).ToArray()), null, "calibration");
-        using var probe = InverseProblemBuilder.Build(new ProblemSpec { Exposures = [r.Exposure with { Observation = placeholder }], Form = r.Form }, prior, r.Device);
-        if (probe.SigmaMap is null) throw new InvalidSettingException("sigma", "calibrate simulates Gaussian noise: give sigma or a sigma map");
         forward = probe.Describe()["exposures"]![0]!.DeepClone();
         dof = (int)probe.Mask.Sum().ToDouble();
         Tensor clean;

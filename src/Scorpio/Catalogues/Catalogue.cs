@@ -42,9 +42,7 @@ public sealed class Catalogue
     public static Catalogue Open(string path)
     {
         if (!File.Exists(path)) throw new UserInputException($"catalogue file '{path}' does not exist");
-        string lower = path.ToLowerInvariant();
-        bool fits = lower.EndsWith(".fits") || lower.EndsWith(".fit") || lower.EndsWith(".fts") || lower.EndsWith(".fits.gz") || lower.EndsWith(".fits.fz") || lower.EndsWith(".fz");
-        return fits ? OpenCube(path) : OpenList(path);
+        return Data.DatasetLoader.IsFitsPath(path) ? OpenCube(path) : OpenList(path);
     }
 
     private static Catalogue OpenCube(string path)
@@ -54,7 +52,6 @@ public sealed class Catalogue
             throw new UserInputException($"{path}: a catalogue cube holds one stamp per plane, (N, H, W) or (N, C, H, W); this one has shape {string.Join("x", cube.Shape)}. " +
                 "For a single image use --obs/--image; for files of different sizes use a list file of paths");
         long per = cube.Length / cube.Shape[0];
-        using var sha = SHA256.Create();
         var ends = new float[2 * per];
         Array.Copy(cube.Data, 0, ends, 0, per);
         Array.Copy(cube.Data, cube.Length - per, ends, per, per);

@@ -136,8 +136,7 @@ public sealed record CatalogueJob
         string path = Path.Combine(OutDir, ManifestFile);
         var mine = Manifest();
         if (!File.Exists(path)) AtomicFile.WriteAllText(path, mine.ToJsonString(new() { WriteIndented = true }) + "\n");
-        var theirs = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-            ?? throw new UserInputException($"{path} is not a catalogue run record; choose another --out");
+        var theirs = SettingsText.ReadObject(path, "a catalogue run record", "choose another --out");
         foreach (var (key, value) in mine)
         {
             if (key == "scorpio_version") continue;

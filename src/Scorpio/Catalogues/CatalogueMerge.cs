@@ -17,13 +17,15 @@ namespace Scorpio.Catalogues;
 /// </summary>
 public static class CatalogueMerge
 {
+    private const string Damaged = "it was not written by scorpio or is damaged: delete that object's folder and run its shard again (finished objects are skipped)";
+
     /// <summary>Checks and merges the run in <paramref name="runDir"/> into <paramref name="outDir"/> (default RUN/merged); returns the files written.</summary>
     public static IReadOnlyList<string> Merge(string runDir, string? outDir = null, bool includeSamples = false, Action<string>? log = null)
     {
         string manifestPath = Path.Combine(runDir, CatalogueJob.ManifestFile);
         if (!File.Exists(manifestPath)) throw new UserInputException($"{runDir} is not a catalogue run (no {CatalogueJob.ManifestFile}); give the --out folder of a sharded posterior, inpaint, transfer or sample run");
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
-        int n = manifest["objects"]!.GetValue<int>();
+        var manifest = SettingsText.ReadObject(manifestPath, "a catalogue run record", Damaged);
+        int n = SettingsText.Int(manifest, "objects", manifestPath, Damaged);
         bool concatenate = manifest["merge"]?.GetValue<string>() == "concatenate";
         string objectsDir = Path.Combine(runDir, CatalogueJob.ObjectsFolder);
         var folders = Check(runDir, objectsDir, n, manifest);
@@ -82,7 +84,7 @@ public static class CatalogueMerge
             }
             string record = Path.Combine(dir, CatalogueJob.ObjectRecord);
             if (!File.Exists(record)) { problems.Add($"objects/{name} has no {CatalogueJob.ObjectRecord}: written by something else"); continue; }
-            int recorded = JsonNode.Parse(File.ReadAllText(record))!["index"]!.GetValue<int>();
+            int recorded = SettingsText.Int(SettingsText.ReadObject(record, "an object record", Damaged), "index", record, Damaged);
             if (recorded != j) problems.Add($"objects/{name} holds object {recorded}");
             (byIndex.TryGetValue(recorded, out var list) ? list : byIndex[recorded] = []).Add(name);
         }
@@ -121,14 +123,14 @@ public static class CatalogueMerge
     // index, name, seed, then every top-level number of object 0's summary.json (chi2, variance ratio, ...).
     private static string ObjectTable(string[] folders)
     {
-        JsonObject? Summary(string dir) => File.Exists(Path.Combine(dir, "summary.json")) ? JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json"))) as JsonObject : null;
+        JsonObject? Summary(string dir) => File.Exists(Path.Combine(dir, "summary.json")) ? SettingsText.ReadObject(Path.Combine(dir, "summary.json"), "a summary", Damaged) : null;
         var keys = Summary(folders[0])?.Where(kv => kv.Value is JsonValue v && v.TryGetValue<double>(out _) && kv.Key != "seed").Select(kv => kv.Key).ToList() ?? [];
         var sb = new StringBuilder("index,name,seed" + string.Concat(keys.Select(k => "," + k)) + "\n");
         foreach (var dir in folders)
         {
-            var record = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, CatalogueJob.ObjectRecord)))!;
+            var record = SettingsText.ReadObject(Path.Combine(dir, CatalogueJob.ObjectRecord), "an object record", Damaged);
             var summary = Summary(dir);
-            string name = record["name"]!.GetValue<string>();
+            string name = record["name"]?.ToString() ?? "";
             sb.Append(CultureInfo.InvariantCulture, $"{record["index"]},\"{name.Replace("\"", "\"\"")}\",{record["seed"]}");
             foreach (var k in keys) sb.Append(',').Append(summary?[k] is JsonValue v && v.TryGetValue<double>(out double x) ? x.ToString("R", CultureInfo.InvariantCulture) : "");
             sb.Append('\n');

@@ -30,8 +30,8 @@ public readonly record struct Shard(int Index, int Count)
     {
         get ??= Environment.GetEnvironmentVariable;
         if (get("SLURM_ARRAY_TASK_ID") is not { } id || get("SLURM_ARRAY_TASK_COUNT") is not { } count) return null;
-        int min = get("SLURM_ARRAY_TASK_MIN") is { } m ? int.Parse(m, CultureInfo.InvariantCulture) : 0;
-        int i = int.Parse(id, CultureInfo.InvariantCulture) - min, n = int.Parse(count, CultureInfo.InvariantCulture);
+        int min = get("SLURM_ARRAY_TASK_MIN") is { } m ? Distributed.LaunchEnvironment.Int(m, "SLURM_ARRAY_TASK_MIN", 0) : 0;
+        int i = Distributed.LaunchEnvironment.Int(id, "SLURM_ARRAY_TASK_ID", 0) - min, n = Distributed.LaunchEnvironment.Int(count, "SLURM_ARRAY_TASK_COUNT", 1);
         if (n < 1 || i < 0 || i >= n)
             throw new UserInputException($"SLURM_ARRAY_TASK_ID={id} (min {min}) of SLURM_ARRAY_TASK_COUNT={count} is not a shard: use a contiguous --array range, or give --shard i/n");
         return new Shard(i, n);

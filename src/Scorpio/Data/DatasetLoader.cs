@@ -18,7 +18,10 @@ namespace Scorpio.Data;
 /// </summary>
 public static class DatasetLoader
 {
-    private static readonly string[] FitsSuffixes = [".fits", ".fit", ".fts", ".fits.gz", ".fit.gz", ".fts.gz"];
+    private static readonly string[] FitsSuffixes = [".fits", ".fit", ".fts", ".fits.gz", ".fit.gz", ".fts.gz", ".fz"];
+
+    /// <summary>True for the file names read as FITS (.fits, .fit, .fts, gzipped, or tile-compressed .fz).</summary>
+    internal static bool IsFitsPath(string path) => FitsSuffixes.Any(s => path.EndsWith(s, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Loads <paramref name="paths"/> (files and folders, in order) into one CPU tensor.</summary>
     public static TrainingDataset Load(IReadOnlyList<string> paths, bool allowVectors = false)

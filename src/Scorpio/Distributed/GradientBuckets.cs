@@ -12,7 +12,7 @@ namespace Scorpio.Distributed;
 internal sealed class GradientBuckets
 {
     private readonly Parameter[] _parameters;
-    private readonly List<(int First, int Count, long Numel)> _buckets = [];
+    private readonly List<(int First, int Count)> _buckets = [];
 
     public GradientBuckets(IReadOnlyList<Parameter> parameters, long bucketBytes)
     {
@@ -22,10 +22,10 @@ internal sealed class GradientBuckets
         for (int k = 0; k < _parameters.Length; k++)
         {
             long n = _parameters[k].Tensor.Numel, bytes = (numel + n) * 4;
-            if (k > first && bucketBytes > 0 && bytes > bucketBytes) { _buckets.Add((first, k - first, numel)); first = k; numel = 0; }
+            if (k > first && bucketBytes > 0 && bytes > bucketBytes) { _buckets.Add((first, k - first)); first = k; numel = 0; }
             numel += n;
         }
-        _buckets.Add((first, _parameters.Length - first, numel));
+        _buckets.Add((first, _parameters.Length - first));
     }
 
     /// <summary>Number of collectives per step.</summary>
@@ -42,7 +42,7 @@ internal sealed class GradientBuckets
         var flat = new Tensor[_buckets.Count];
         for (int b = 0; b < _buckets.Count; b++)
         {
-            var (first, count, _) = _buckets[b];
+            var (first, count) = _buckets[b];
             var pieces = new List<Tensor>(count + 1);
             for (int k = first; k < first + count; k++)
             {
@@ -55,7 +55,7 @@ internal sealed class GradientBuckets
         using (var work = group.AllReduceAsync(flat)) work.Wait();
         for (int b = 0; b < _buckets.Count; b++)
         {
-            var (first, count, _) = _buckets[b];
+            var (first, count) = _buckets[b];
             long offset = 0;
             for (int k = first; k < first + count; k++)
             {

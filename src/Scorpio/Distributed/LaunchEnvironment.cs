@@ -40,7 +40,8 @@ public sealed record LaunchEnvironment(int Rank, int WorldSize, int LocalRank, i
     /// <summary>True when MASTER_ADDR is this machine's loopback (a single-machine job): Gloo then binds to 127.0.0.1.</summary>
     public bool IsLoopback => MasterAddress is "127.0.0.1" or "localhost" or "::1";
 
-    private static int Int(string text, string name, int min) =>
+    /// <summary>An environment variable's integer value, at least <paramref name="min"/>, or an error naming the variable.</summary>
+    internal static int Int(string text, string name, int min) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min ? v
             : throw new UserInputException($"{name}={text} is not an integer >= {min}");
 

@@ -1,7 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Scorpio.Astro;
+using Scorpio.Astro.DataTools;
 using Scorpio.Data;
 using Scorpio.Networks;
 using Scorpio.Torch;
@@ -169,13 +169,6 @@ public static partial class ScoreModelsImport
     [GeneratedRegex("[0-9]+")]
     private static partial Regex Digits();
 
-    private static JsonObject ReadJson(string path)
-    {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new UserInputException($"{path}: the hyperparameters must be a JSON object {{ ... }}");
-        }
-        catch (JsonException e) { throw new UserInputException($"{path}: not valid JSON: {e.Message}"); }
-    }
+    private static JsonObject ReadJson(string path) =>
+        SettingsText.ReadObject(path, "score_models' hyperparameters", "give the model folder's model_hparams.json");
 }

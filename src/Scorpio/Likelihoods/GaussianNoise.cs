@@ -20,6 +20,7 @@ public sealed class GaussianNoise : IDisposable
     }
 
     private Tensor? _lower;   // Cholesky factor of a dense covariance, made on the first draw
+    private readonly DeviceCopies _copies = new();   // constants on the sampling device, copied once
 
     /// <summary>The white-noise standard deviation, or null.</summary>
     public double? Sigma { get; }
@@ -73,13 +74,13 @@ public sealed class GaussianNoise : IDisposable
         var e = standard.To(DType.Float64);
         Tensor eta;
         if (Sigma is double s) eta = e.Mul(s);
-        else if (SigmaMap is not null) eta = e.Mul(SigmaMap.To(e.Device));
+        else if (SigmaMap is not null) eta = e.Mul(_copies.On(SigmaMap, e));
         else
         {
             _lower ??= torch.Cholesky(Covariance!).DetachFromDisposeScope();
-            eta = e.Reshape(e.Size(0), -1).Matmul(_lower.To(e.Device).MT).Reshape(e.Shape);
+            eta = e.Reshape(e.Size(0), -1).Matmul(_copies.On(_lower, e).MT).Reshape(e.Shape);
         }
-        if (Mask is not null) eta = eta.Mul(Mask.To(e.Device));
+        if (Mask is not null) eta = eta.Mul(_copies.On(Mask, e));
         return eta.To(standard.DType).MoveToOuterDisposeScope();
     }
 
@@ -93,14 +94,14 @@ public sealed class GaussianNoise : IDisposable
         var v = r.To(DType.Float64);
         Tensor w;
         if (Sigma is double s) w = v.Div(s * s);
-        else if (SigmaMap is not null) w = v.Div(SigmaMap.To(v.Device).Square());
+        else if (SigmaMap is not null) w = v.Div(_copies.On(SigmaMap, v).Square());
         else
         {
             _lower ??= torch.Cholesky(Covariance!).DetachFromDisposeScope();
             var flat = v.Reshape(v.Size(0), -1).MT;                                   // (m, B)
-            w = torch.CholeskySolve(flat, _lower.To(v.Device)).MT.Reshape(v.Shape);
+            w = torch.CholeskySolve(flat, _copies.On(_lower, v)).MT.Reshape(v.Shape);
         }
-        if (Mask is not null) w = w.Mul(Mask.To(v.Device));
+        if (Mask is not null) w = w.Mul(_copies.On(Mask, v));
         return w.To(r.DType).MoveToOuterDisposeScope();
     }
 
@@ -108,6 +109,7 @@ public sealed class GaussianNoise : IDisposable
 
     public void Dispose()
     {
+        _copies.Dispose();
         _lower?.Dispose();
         SigmaMap?.Dispose();
         Covariance?.Dispose();

@@ -64,8 +64,13 @@ public sealed class NoiseScoreLangevinDraw : IDisposable
         var x = start.To(DType.Float64);
         for (int k = 0; k < Steps; k++)
         {
-            x = x.Add(Operator.Adjoint(NoiseScore(x)), -h);              // grad_x log p_eta(y - A x) = -A^T s_eta
-            x = x.Sub(z64).Mul(decay).Add(z64).Add(noise.RandnLike(x), spread);
+            // One scope per step: the step's temporaries (the noise model's activations included) die with it; only the
+            // chain's x (one image per item) stays in Draw's scope.
+            using (torch.NewDisposeScope())
+            {
+                var moved = x.Add(Operator.Adjoint(NoiseScore(x)), -h);   // grad_x log p_eta(y - A x) = -A^T s_eta
+                x = moved.Sub(z64).Mul(decay).Add(z64).Add(noise.RandnLike(moved), spread).MoveToOuterDisposeScope();
+            }
         }
         return x.To(z.DType).MoveToOuterDisposeScope();
     }

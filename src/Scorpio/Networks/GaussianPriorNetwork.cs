@@ -41,6 +41,9 @@ public sealed class GaussianPriorNetwork : ScoreNetwork
     /// <summary>The eigenvalues P of each channel's covariance on the rfft2 grid, (C, H, W/2+1) float64.</summary>
     public Tensor Spectrum => Buffer("spectrum");
 
+    // The float64 buffers in the sampling dtype and device, converted once per buffer tensor (Module.To makes new ones).
+    private readonly DeviceCopies _copies = new();
+
     // Looked up each call: Module.To replaces buffer tensors.
     private Tensor Buffer(string name) => NamedBuffers().First(b => b.Name == name).Buffer;
 
@@ -77,11 +80,17 @@ public sealed class GaussianPriorNetwork : ScoreNetwork
         var r = NetworkChecks.Image(nameof(GaussianPriorNetwork), x, condition, Channels, 1);
         if (x.Size(2) != Size || x.Size(3) != Size)
             throw new ArgumentException($"GaussianPriorNetwork: the prior was fitted on {Size}x{Size} images, got {x.Size(2)}x{x.Size(3)}");
-        var mean = Mean.To(x.Device, x.DType);
-        var spectrum = Spectrum.To(x.Device, x.DType);
+        var mean = _copies.Like(Mean, x);
+        var spectrum = _copies.Like(Spectrum, x);
         var r4 = PerSample.Broadcast(r, x);
         var f = torch.Rfft2(x.Sub(mean), norm: "ortho");
         var filtered = f.Div(spectrum.Add(r4.Square()));
         return torch.Irfft2(filtered, [Size, Size], norm: "ortho").Mul(r4).MoveToOuterDisposeScope();
+    }
+
+    public override void Dispose()
+    {
+        _copies.Dispose();
+        base.Dispose();
     }
 }

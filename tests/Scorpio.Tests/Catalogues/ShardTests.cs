@@ -36,6 +36,27 @@ public class ShardTests
         Assert.Equal(new Shard(0, 16), From(("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_MIN", "1"), ("SLURM_ARRAY_TASK_COUNT", "16")));
         Assert.Equal(new Shard(15, 16), From(("SLURM_ARRAY_TASK_ID", "15"), ("SLURM_ARRAY_TASK_MIN", "0"), ("SLURM_ARRAY_TASK_COUNT", "16")));
         Assert.Throws<UserInputException>(() => From(("SLURM_ARRAY_TASK_ID", "20"), ("SLURM_ARRAY_TASK_MIN", "0"), ("SLURM_ARRAY_TASK_COUNT", "16")));
+        // A variable that is not a number is named (it was an internal error: int.Parse's FormatException).
+        Assert.Contains("SLURM_ARRAY_TASK_ID=abc", Assert.Throws<UserInputException>(() => From(("SLURM_ARRAY_TASK_ID", "abc"), ("SLURM_ARRAY_TASK_COUNT", "16"))).Message);
+        Assert.Contains("SLURM_ARRAY_TASK_COUNT=99999999999", Assert.Throws<UserInputException>(() => From(("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "99999999999"))).Message);
+    }
+
+    /// <summary>A damaged run record or object record stops the merge with the file named (it was a NullReferenceException or JsonException).</summary>
+    [Fact]
+    public void TheMergeNamesADamagedRecord()
+    {
+        string run = TestPaths.TempDir("merge-damaged");
+        File.WriteAllText(Path.Combine(run, CatalogueJob.ManifestFile), "{\"objects\": \"many\"}");
+        var e = Assert.Throws<UserInputException>(() => CatalogueMerge.Merge(run));
+        Assert.Contains(CatalogueJob.ManifestFile, e.Message);
+        Assert.Contains("no integer 'objects'", e.Message);
+        File.WriteAllText(Path.Combine(run, CatalogueJob.ManifestFile), "{\"objects\": 1, \"command\": \"posterior\"}");
+        string record = Path.Combine(run, CatalogueJob.ObjectsFolder, "000000", CatalogueJob.ObjectRecord);
+        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        File.WriteAllText(record, "{\"index\": 0,");
+        e = Assert.Throws<UserInputException>(() => CatalogueMerge.Merge(run));
+        Assert.Contains(record, e.Message);
+        Assert.Contains("not valid JSON", e.Message);
     }
 
     [Fact]
