@@ -19,6 +19,7 @@ public sealed class InverseProblem : IDisposable
     private readonly List<IDisposable> _owned;
     private readonly Func<InverseProblem, ILikelihood> _makeLikelihood;
     private ILikelihood? _likelihood;
+    private readonly bool _isView;   // ForObservations: the parts belong to the problem it was made from
 
     internal InverseProblem(ProblemSpec spec, PriorModel prior, IReadOnlyList<Exposure> exposures, ForwardOperator op, Tensor observation,
         Tensor mask, GaussianNoise? noise, Tensor? sigmaMap, INoiseScore? noiseModel, string? noiseModelDescription,
@@ -40,6 +41,28 @@ public sealed class InverseProblem : IDisposable
         PriorObservation = prior.Units.Observation(op, observation).DetachFromDisposeScope();
     }
 
+    private InverseProblem(InverseProblem parent, Tensor observations)
+        : this(parent.Spec, parent.Prior, parent.Exposures, parent.Operator, observations, parent.Mask, parent.Noise, parent.SigmaMap,
+            parent.NoiseModel, parent.NoiseModelDescription, parent._makeLikelihood, [])
+    {
+        _isView = true;
+    }
+
+    /// <summary>
+    /// This problem (operator, noise, mask, prior) posed for B observations at once: <paramref name="observations"/>
+    /// (B, E C', H', W') in physical units, and batch item i of every sample drawn from the result is conditioned on
+    /// observation i (simulation-based calibration samples many (x, y) pairs in one batch, so the network sees full batches).
+    /// The result shares this problem's parts and frees only its own observation and likelihood: dispose it first.
+    /// </summary>
+    public InverseProblem ForObservations(Tensor observations)
+    {
+        if (observations.Dim != 4 || !observations.Shape.Skip(1).SequenceEqual(Observation.Shape[^3..]))
+            throw new ArgumentException($"observations must be (B, {string.Join(", ", Observation.Shape[^3..])}); got ({string.Join(", ", observations.Shape)})");
+        using var scope = torch.NewDisposeScope();
+        var y = observations.To(DType.Float64).Mul(Mask).DetachFromDisposeScope();
+        return new InverseProblem(this, y);
+    }
+
     /// <summary>What the user stated.</summary>
     public ProblemSpec Spec { get; }
     /// <summary>The prior the problem is posed on: its model grid (C, H, W) and units.</summary>
@@ -52,7 +75,7 @@ public sealed class InverseProblem : IDisposable
     public ForwardOperator Operator { get; }
     /// <summary>A' = A o diag(p), acting on the prior's normalised images (what the posterior methods use).</summary>
     public ForwardOperator PriorOperator { get; }
-    /// <summary>y, (E C', H', W') float64, physical units, NaNs set to 0.</summary>
+    /// <summary>y, (E C', H', W') float64, physical units, NaNs set to 0; (B, E C', H', W') for <see cref="ForObservations"/>.</summary>
     public Tensor Observation { get; }
     /// <summary>y' = y - A(q), in the operator A' units (float64).</summary>
     public Tensor PriorObservation { get; }
@@ -121,8 +144,9 @@ public sealed class InverseProblem : IDisposable
         (_likelihood as IDisposable)?.Dispose();
         PriorOperator.Dispose();
         PriorObservation.Dispose();
-        Operator.Dispose();
         Observation.Dispose();
+        if (_isView) return;
+        Operator.Dispose();
         Mask.Dispose();
         Noise?.Dispose();
         SigmaMap?.Dispose();

@@ -29,7 +29,10 @@ public sealed class MmpsPosteriorMethod(PosteriorSettings settings) : IPosterior
     private readonly SamplerOptions _options = new() { Steps = settings.Steps ?? DefaultSteps, Grid = settings.Grid ?? "karras" };
     private MomentMatchingScore? _score;
 
-    public string Name => "mmps";
+    /// <summary>The registered name.</summary>
+    public const string MethodName = "mmps";
+
+    public string Name => MethodName;
 
     public int CgIterations => settings.CgIterations ?? DefaultCgIterations;
 

@@ -85,7 +85,9 @@ public sealed class MomentMatchingScore : IScoreFunction, IDisposable
             return v.Add(_whitening.Apply(Operator.Apply(spread))).MoveToOuterDisposeScope();
         }
         Tensor u;
-        using (torch.NoGrad()) u = ConjugateGradient.Solve(ApplyK, b, CgIterations);
+        // K = I + W A V A^T W^T is >= I for any covariance V; a network's Jacobian can break that, and a tiny p^T K p would
+        // send u (and the sample) off to huge values, so the curvature is floored at 1.
+        using (torch.NoGrad()) u = ConjugateGradient.Solve(ApplyK, b, CgIterations, minimumCurvature: 1.0);
         var likelihood = Vjp(Operator.Adjoint(_whitening.Transpose(u)), retain: false);
         return score.Detach().Add(likelihood).MoveToOuterDisposeScope();
     }

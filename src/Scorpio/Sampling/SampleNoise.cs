@@ -17,17 +17,27 @@ public sealed class SampleNoise : IDisposable
 {
     private readonly Generator? _shared;
     private readonly Generator[]? _perSample;
-    private readonly (long Seed, long First, Device Device) _origin;
+    private readonly (long Seed, long Index)[]? _origins;   // per-sample mode: the run seed and sample index of each generator
+    private readonly int _stream;
+    private readonly Device _device;
 
-    private SampleNoise(Generator? shared, Generator[]? perSample, (long, long, Device) origin = default)
+    private SampleNoise(Generator shared)
     {
         _shared = shared;
-        _perSample = perSample;
-        _origin = origin;
+        _device = shared.Device;
+    }
+
+    private SampleNoise((long Seed, long Index)[] origins, Device device, int stream)
+    {
+        if (origins.Length < 1) throw new ArgumentOutOfRangeException(nameof(origins), "a batch holds at least one sample (got 0)");
+        _perSample = origins.Select(o => new Generator(SeedFor(o.Seed, o.Index, stream), device)).ToArray();
+        _origins = origins;
+        _stream = stream;
+        _device = device;
     }
 
     /// <summary>One generator for the whole batch (not owned: disposing this object leaves it alive).</summary>
-    public static SampleNoise Shared(Generator generator) => new(generator ?? throw new ArgumentNullException(nameof(generator)), null);
+    public static SampleNoise Shared(Generator generator) => new(generator ?? throw new ArgumentNullException(nameof(generator)));
 
     public static implicit operator SampleNoise(Generator generator) => Shared(generator);
 
@@ -39,9 +49,19 @@ public sealed class SampleNoise : IDisposable
     public static SampleNoise PerSample(long seed, long first, int count, Device device, int stream = 0)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), $"a batch holds at least one sample (got {count})");
-        var generators = new Generator[count];
-        for (int k = 0; k < count; k++) generators[k] = new Generator(SeedFor(seed, first + k, stream), device);
-        return new SampleNoise(null, generators, (seed, first, device));
+        return new SampleNoise(Enumerable.Range(0, count).Select(k => (seed, first + k)).ToArray(), device, stream);
+    }
+
+    /// <summary>
+    /// The generators of several per-sample batches one after the other (batch item i draws as item i of the joined list), so
+    /// samples of different runs (e.g. simulation k's posterior samples, seeded from (seed, k)) share one batch and still draw
+    /// exactly what they draw alone. Owned: dispose it; <paramref name="parts"/> stay the caller's.
+    /// </summary>
+    public static SampleNoise Join(IReadOnlyList<SampleNoise> parts)
+    {
+        if (parts.Count == 0 || parts.Any(p => p._origins is null || p._stream != parts[0]._stream || p._device != parts[0]._device))
+            throw new ArgumentException("only per-sample generators (SampleNoise.PerSample) of one stream and device can be joined");
+        return new SampleNoise(parts.SelectMany(p => p._origins!).ToArray(), parts[0]._device, parts[0]._stream);
     }
 
     /// <summary>
@@ -49,7 +69,7 @@ public sealed class SampleNoise : IDisposable
     /// object itself for a shared generator (not to be disposed separately).
     /// </summary>
     public SampleNoise Stream(int stream) =>
-        _perSample is null ? this : PerSample(_origin.Seed, _origin.First, _perSample.Length, _origin.Device, stream);
+        _origins is null ? this : new SampleNoise(_origins, _device, stream);
 
     /// <summary>
     /// The seed of sample <paramref name="index"/> of a run seeded <paramref name="seed"/>: SplitMix64 of the three numbers,
@@ -73,7 +93,7 @@ public sealed class SampleNoise : IDisposable
     }
 
     /// <summary>The device the draws are made on.</summary>
-    public Device Device => _shared?.Device ?? _origin.Device;
+    public Device Device => _device;
 
     /// <summary>Samples covered in per-sample mode, or null for a shared generator (any batch size).</summary>
     public int? Count => _perSample?.Length;
