@@ -94,7 +94,7 @@ public static class ScorpioCalls
     public static PosteriorResult Posterior(this ExperimentContext ctx, LoadedModel prior, ProblemSpec problem, string method, PosteriorSettings settings,
         int count, long seed, string outDir)
     {
-        string what = method == "dps" ? $"dps, zeta {S(settings.Zeta)}" : $"{method}, {settings.Sampler}";
+        string what = method == "dps" ? $"dps, zeta {S(settings.Zeta)}" : $"{method}, {settings.Sampler ?? "its default sampler"}";
         try
         {
             return ctx.Timed($"posterior {outDir}: {what}, {settings.Steps} steps, {count} samples, seed {seed}", () =>

@@ -13,8 +13,9 @@ namespace Scorpio.Eval.Experiments;
 /// Issue 9 item 5 (DPS paper, section 3.4 and Table 2): one held-out simulated galaxy set to magnitudes 18-23 (zero point
 /// 22.5, the simulator's nanomaggies), observed through a Gaussian PSF and 2x2 pooling with one fixed sky noise, so the
 /// SNR falls by 10^0.4 per magnitude; the noise is chosen so that the magnitude-18 SNR equals the paper's 699.3.
-/// For each magnitude: posterior samples, the variance ratio (posterior / prior pixel variance) in the central aperture
-/// and the posterior median's error against the truth. The variance ratio should grow as the SNR falls.
+/// For each magnitude: posterior samples of two methods, the score posterior (convolved Gaussian likelihood) and mmps
+/// (moment-matching posterior sampling, Rozet et al. 2024), each with the variance ratio (posterior / prior pixel variance)
+/// in the central aperture and the posterior median's error against the truth. The variance ratio should grow as the SNR falls.
 /// </summary>
 public sealed class HallucinationExperiment : IExperiment
 {
@@ -28,12 +29,20 @@ public sealed class HallucinationExperiment : IExperiment
     private const double PsfFwhm = 3;        // model px: a Gaussian PSF, as the paper's test
     private const int Pool = 2;
     private const double ApertureRadius = 8; // model px, the galaxy's core on the 32x32 grid
+    /// <summary>The posterior methods compared: the score posterior and moment-matching posterior sampling.</summary>
+    private static readonly string[] PosteriorMethods = { "score", "mmps" };
+    // mmps' full-run settings (its defaults are 200 Karras points): see Run.
+    private const int MmpsSteps = 30, MmpsSamples = 8;
 
     public JsonObject Run(ExperimentContext ctx)
     {
         using var prior = LoadedModel.Load(ctx, GalaxyPrior.Get(ctx));
         string W(string f) => Path.Combine(ctx.WorkDir, f);
         int n = ctx.Pick(3, 16), priorN = ctx.Pick(3, 24), steps = ctx.Pick(10, 150);
+        // mmps costs about 6 score evaluations per step (4 CG iterations of vector-Jacobian products; measured on this prior at
+        // 8 samples: about 0.12 s per sample and step on a shared 2-core CPU): fewer points and samples than the score posterior,
+        // so its 11 runs add about 5 minutes.
+        int mmpsN = ctx.Pick(3, MmpsSamples), mmpsSteps = ctx.Pick(5, MmpsSteps);
 
         ctx.Step("a held-out galaxy (a seed the prior's training set did not use) and the PSF");
         int candidates = 8;
@@ -63,22 +72,24 @@ public sealed class HallucinationExperiment : IExperiment
         var tiles = new List<ImageData>();
         var labels = new List<string>();
         var summaries = new Dictionary<string, JsonObject>();
-        // One magnitude of one variant: observe (the same noise seed everywhere), sample, measure.
-        JsonObject Case(string variant, int i, ImageData truth, double sigmaM)
+        // One magnitude of one variant by one method: observe (the same noise seed everywhere), sample, measure.
+        JsonObject Case(string method, string variant, int i, ImageData truth, double sigmaM)
         {
             int mag = Magnitudes[i];
             string tag = variant == "dimmed" || mag == Magnitudes[0] ? $"m{mag}" : $"{variant}_m{mag}";
-            string dir = W($"posterior_{tag}");
+            string dir = W(method == "score" ? $"posterior_{tag}" : $"posterior_{method}_{tag}");
+            int count = method == "score" ? n : mmpsN;
             ImageData? obs = null;
             // At magnitude 18 both variants are the same observation: it is sampled once.
             if (!(variant == "noisier" && mag == Magnitudes[0]))
             {
-                ctx.Step($"{variant}: magnitude {mag}");
+                ctx.Step($"{variant}: magnitude {mag}, {method}");
                 obs = Observation.Observe(truth, psf, Pool, sigmaM, NoiseKind.White, ctx.Seed);
-                summaries[dir] = ctx.Posterior(prior, ScorpioCalls.Exposure(obs, $"observation {tag}", psfTensor, Pool, sigmaM), "score",
-                    new PosteriorSettings { Sampler = "euler-maruyama", Steps = steps }, n, ctx.Seed, dir).Summary;
+                var settings = method == "score" ? new PosteriorSettings { Sampler = "euler-maruyama", Steps = steps } : new PosteriorSettings { Steps = mmpsSteps };
+                summaries[dir] = ctx.Posterior(prior, ScorpioCalls.Exposure(obs, $"observation {tag}", psfTensor, Pool, sigmaM), method,
+                    settings, count, ctx.Seed, dir).Summary;
             }
-            var samples = new PosteriorSamples(FitsFile.Read(Path.Combine(dir, "samples.fits")).Reshape(n, 1, side, side));
+            var samples = new PosteriorSamples(FitsFile.Read(Path.Combine(dir, "samples.fits")).Reshape(count, 1, side, side));
             var median = StampMath.ReadPlane(dir, "median.fits");
             var summary = summaries[dir];
             double snr = Math.Sqrt(StampMath.Forward(truth, psf, Pool).Data.Sum(v => (double)v * v)) / sigmaM;
@@ -87,8 +98,13 @@ public sealed class HallucinationExperiment : IExperiment
             if (variant == "dimmed")
             {
                 var vrMap = new ImageData(postVar.Select((v, p) => (float)(v / (priorVar[p] + 1e-10))).ToArray(), side, side);
-                tiles.AddRange(new[] { truth, StampMath.Replicate(obs!, Pool), median, vrMap });
-                labels.AddRange(new[] { $"m={mag} truth", "observed", "median", "var ratio" });
+                if (method == "score")
+                {
+                    tiles.AddRange(new[] { truth, StampMath.Replicate(obs!, Pool) });
+                    labels.AddRange(new[] { $"m={mag} truth", "observed" });
+                }
+                tiles.AddRange(new[] { median, vrMap });
+                labels.AddRange(new[] { $"{method} median", $"{method} var ratio" });
             }
             return new JsonObject
             {
@@ -103,15 +119,32 @@ public sealed class HallucinationExperiment : IExperiment
         // (a) the brief's setting: fixed zero point and sky noise, the galaxy dimmed; (b) the galaxy kept at its magnitude-18
         // brightness in the prior's units and the noise raised by 10^(0.4 (m - 18)): the same SNRs, as a prior trained on
         // per-image normalised galaxies (the paper's TNG images) sees them.
+        // Each row holds the score posterior's numbers at its top level (as before mmps was added) and mmps' under "mmps".
         var rows = new JsonArray();
         var rowsNoisier = new JsonArray();
-        for (int i = 0; i < Magnitudes.Length; i++) rows.Add(Case("dimmed", i, StampMath.Scaled(unit, Flux(Magnitudes[i])), sigma));
         for (int i = 0; i < Magnitudes.Length; i++)
-            rowsNoisier.Add(Case("noisier", i, StampMath.Scaled(unit, Flux(Magnitudes[0])), sigma * Math.Pow(10, 0.4 * (Magnitudes[i] - Magnitudes[0]))));
-        Preview.SaveGrid(Path.Combine(ctx.FigureDir, "magnitudes.png"), StampMath.ForDisplay(tiles), Stretch.Asinh(0.05), labels, columns: 4);
+        {
+            var truth = StampMath.Scaled(unit, Flux(Magnitudes[i]));
+            var row = Case("score", "dimmed", i, truth, sigma);
+            row["mmps"] = Case("mmps", "dimmed", i, truth, sigma);
+            rows.Add(row);
+        }
+        for (int i = 0; i < Magnitudes.Length; i++)
+        {
+            var truth = StampMath.Scaled(unit, Flux(Magnitudes[0]));
+            double sigmaM = sigma * Math.Pow(10, 0.4 * (Magnitudes[i] - Magnitudes[0]));
+            var row = Case("score", "noisier", i, truth, sigmaM);
+            row["mmps"] = Case("mmps", "noisier", i, truth, sigmaM);
+            rowsNoisier.Add(row);
+        }
+        Preview.SaveGrid(Path.Combine(ctx.FigureDir, "magnitudes.png"), StampMath.ForDisplay(tiles), Stretch.Asinh(0.05), labels, columns: 6);
 
-        var vrs = rows.Select(r => StampMath.D(r, "variance_ratio")).ToArray();
-        var vrsNoisier = rowsNoisier.Select(r => StampMath.D(r, "variance_ratio")).ToArray();
+        double[] Vr(JsonArray rs, string method) => rs.Select(r => StampMath.D(method == "score" ? r : r!["mmps"], "variance_ratio")).ToArray();
+        var vrs = Vr(rows, "score");
+        var vrsNoisier = Vr(rowsNoisier, "score");
+        var vrsMmps = Vr(rows, "mmps");
+        var vrsNoisierMmps = Vr(rowsNoisier, "mmps");
+        double[] mags = Magnitudes.Select(v => (double)v).ToArray();
         return new JsonObject
         {
             ["prior"] = Path.GetFileName(prior.Dir.TrimEnd('/')),
@@ -124,6 +157,15 @@ public sealed class HallucinationExperiment : IExperiment
             ["rows_noisier"] = rowsNoisier,
             ["noisier_variance_ratio_spearman_vs_magnitude"] = Spearman(Magnitudes.Select(v => (double)v).ToArray(), vrsNoisier),
             ["noisier_variance_ratio_increasing_steps"] = Enumerable.Range(1, vrsNoisier.Length - 1).Count(k => vrsNoisier[k] > vrsNoisier[k - 1]),
+            ["mmps"] = new JsonObject
+            {
+                ["posterior_samples"] = mmpsN, ["steps"] = mmpsSteps, ["sampler"] = $"{MmpsPosteriorMethod.DefaultSampler} (karras grid)",
+                ["cg_iterations"] = MmpsPosteriorMethod.DefaultCgIterations,
+                ["variance_ratio_spearman_vs_magnitude"] = Spearman(mags, vrsMmps),
+                ["variance_ratio_increasing_steps"] = Enumerable.Range(1, vrsMmps.Length - 1).Count(k => vrsMmps[k] > vrsMmps[k - 1]),
+                ["noisier_variance_ratio_spearman_vs_magnitude"] = Spearman(mags, vrsNoisierMmps),
+                ["noisier_variance_ratio_increasing_steps"] = Enumerable.Range(1, vrsNoisierMmps.Length - 1).Count(k => vrsNoisierMmps[k] > vrsNoisierMmps[k - 1]),
+            },
             ["figures"] = new JsonArray("magnitudes.png"),
         };
     }
@@ -142,6 +184,8 @@ public sealed class HallucinationExperiment : IExperiment
             "**(b)** the galaxy kept at its magnitude-18 flux and the noise raised by 10^(0.4 (m - 18)): the same SNRs, which is what a prior trained on per-image normalised galaxies (the paper's TNG images) sees. " +
             "The noise was set so that the matched-filter SNR ||A x|| / sigma at magnitude 18 equals the paper's 699.3; the other SNRs follow. " +
             $"Posterior: `scorpio posterior --likelihood gaussian --sampler euler-maruyama` ({r["posterior_samples"]} samples, {r["steps"]} steps) with the prior `models/{r["prior"]}`; " +
+            (r["mmps"] is JsonObject mm ? $"and `scorpio posterior --method mmps` (moment-matching posterior sampling, Rozet et al. 2024: the denoiser's covariance in the likelihood, " +
+                $"{mm["cg_iterations"]} conjugate-gradient iterations per step; {mm["sampler"]}, {mm["steps"]} points instead of its default 200, {mm["posterior_samples"]} samples, to bound its cost: each step costs about 6 score evaluations); " : "") +
             $"prior variance from {r["prior_samples"]} prior samples (`scorpio sample`, same sampler and grid). " +
             $"Variance ratio: mean of posterior / prior pixel variance within {F(StampMath.D(r, "aperture_radius_px"))} px of the centre (the paper's radius is not legible in the seed text).");
         sb.AppendLine();
@@ -154,19 +198,43 @@ public sealed class HallucinationExperiment : IExperiment
                           $"{F(StampMath.D(row, "median_relative_error"))} | {F(StampMath.D(row, "chi2_per_dof"))} | {F(StampMath.D(row, "median_flux_ratio"))} | " +
                           $"{F(StampMath.D(rb, "variance_ratio"))} | {F(StampMath.D(rb, "median_relative_error"))} | {F(StampMath.D(rb, "chi2_per_dof"))} |");
         }
+        if (r["mmps"] is JsonObject)
+        {
+            sb.AppendLine();
+            sb.AppendLine("The same cases by mmps:");
+            sb.AppendLine();
+            sb.AppendLine("| magnitude | (a) mmps variance ratio | (a) mmps median rel. error | (a) mmps chi^2/dof | (a) mmps median flux / true | (b) mmps variance ratio | (b) mmps median rel. error | (b) mmps chi^2/dof |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|");
+            for (int i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i]!["mmps"]; var rb = rowsB[i]!["mmps"];
+                sb.AppendLine($"| {rows[i]!["magnitude"]} | {F(StampMath.D(row, "variance_ratio"))} | {F(StampMath.D(row, "median_relative_error"))} | {F(StampMath.D(row, "chi2_per_dof"))} | " +
+                              $"{F(StampMath.D(row, "median_flux_ratio"))} | {F(StampMath.D(rb, "variance_ratio"))} | {F(StampMath.D(rb, "median_relative_error"))} | {F(StampMath.D(rb, "chi2_per_dof"))} |");
+            }
+        }
         sb.AppendLine();
         sb.AppendLine("The paper's variance-ratio row of Table 2 is not legible in the seed text (only its SNR row survived), so only its claim can be compared: the variance ratio grows as the SNR falls. " +
             "Median relative error = RMS(median - truth) / RMS(truth).");
         sb.AppendLine();
         sb.AppendLine($"![magnitudes]({figureLink}/magnitudes.png)");
         sb.AppendLine();
-        sb.AppendLine("Variant (a), rows: magnitudes 18 to 23; columns: truth, observation (16x16, shown on the model grid), posterior median, variance-ratio map (each tile its own stretch).");
+        // Results written before mmps was added read as they did (docs/RESULTS.md stays in sync until they are re-run).
+        sb.AppendLine(r["mmps"] is null
+            ? "Variant (a), rows: magnitudes 18 to 23; columns: truth, observation (16x16, shown on the model grid), posterior median, variance-ratio map (each tile its own stretch)."
+            : "Variant (a), rows: magnitudes 18 to 23; columns: truth, observation (16x16, shown on the model grid), score posterior median and variance-ratio map, mmps median and variance-ratio map (each tile its own stretch).");
         sb.AppendLine();
         sb.AppendLine($"**Reading.** (a) {Verdict(rows, StampMath.D(r, "variance_ratio_spearman_vs_magnitude"), (int)StampMath.D(r, "variance_ratio_increasing_steps"))} " +
             $"(b) {Verdict(rowsB, StampMath.D(r, "noisier_variance_ratio_spearman_vs_magnitude"), (int)StampMath.D(r, "noisier_variance_ratio_increasing_steps"))} " +
             "In (a) the prior works in absolute flux, so a faint observation tells it the galaxy is faint, and faint galaxies have small pixel variance under the prior: " +
             "the posterior variance shrinks with the flux while the prior variance (dominated by bright galaxies) does not, so the ratio measures brightness as much as information. " +
             "Its relative error and lost flux show the prior taking over all the same. A small ratio means the data pin the core down; near 1 the posterior is as wide as the prior, and structure in a single sample is the prior's (hallucination).");
+        if (r["mmps"] is JsonObject mr)
+        {
+            sb.AppendLine();
+            sb.AppendLine($"**mmps.** (a) {Verdict(Of(rows), StampMath.D(mr, "variance_ratio_spearman_vs_magnitude"), (int)StampMath.D(mr, "variance_ratio_increasing_steps"))} " +
+                $"(b) {Verdict(Of(rowsB), StampMath.D(mr, "noisier_variance_ratio_spearman_vs_magnitude"), (int)StampMath.D(mr, "noisier_variance_ratio_increasing_steps"))} " +
+                Compare(rows, "(a)") + " " + Compare(rowsB, "(b)"));
+        }
         sb.AppendLine();
         sb.AppendLine("**Scale-down.** The paper used TNG galaxies, 256 posterior and prior samples and its own DDPM; here a 32x32 simulated galaxy, a small CPU-trained prior and " +
             $"{r["posterior_samples"]} / {r["prior_samples"]} samples, so each variance ratio carries sampling noise of roughly 1/sqrt(samples/2).");
@@ -184,6 +252,21 @@ public sealed class HallucinationExperiment : IExperiment
             : $"**The variance ratio does not grow as the SNR falls** (Spearman rho = {StampMath.F(rho)}; {up} of {rows.Count - 1} steps increase), unlike the paper: {span}";
     }
 
+    /// <summary>mmps' rows of a variant (its numbers sit under "mmps" in each row).</summary>
+    private static JsonArray Of(JsonArray rows) => new(rows.Select(r => r!["mmps"]!.DeepClone()).ToArray());
+
+    /// <summary>mmps against the score posterior on one variant, from the numbers: median error and fit of the data over the magnitudes.</summary>
+    private static string Compare(JsonArray rows, string variant)
+    {
+        double Mean(string method, string key) => rows.Average(r => StampMath.D(method == "score" ? r : r!["mmps"], key));
+        int wins = rows.Count(r => StampMath.D(r!["mmps"], "median_relative_error") < StampMath.D(r, "median_relative_error"));
+        double eS = Mean("score", "median_relative_error"), eM = Mean("mmps", "median_relative_error");
+        double cS = Mean("score", "chi2_per_dof"), cM = Mean("mmps", "chi2_per_dof");
+        string fit = Math.Abs(Math.Log(cM)) < Math.Abs(Math.Log(cS)) ? "fits the data closer to chi^2/dof = 1" : "fits the data less closely than the score posterior";
+        return $"{variant}: mmps' median has the lower error at {wins} of {rows.Count} magnitudes (mean relative error {StampMath.F(eM)} against {StampMath.F(eS)} for the score posterior), " +
+               $"and it {fit} (mean chi^2/dof {StampMath.F(cM)} against {StampMath.F(cS)}).";
+    }
+
     /// <summary>Spearman rank correlation (no ties expected).</summary>
     private static double Spearman(double[] a, double[] b)
     {
@@ -199,6 +282,7 @@ public sealed class HallucinationExperiment : IExperiment
     {
         double literal = JsonPath.Number(r, "variance_ratio_spearman_vs_magnitude"), noisier = JsonPath.Number(r, "noisier_variance_ratio_spearman_vs_magnitude");
         string Says(double rho) => rho > 0 ? "grows as the SNR falls, as the paper says" : "does not grow as the SNR falls, unlike the paper";
-        return $"variance ratio vs magnitude, Spearman {JsonPath.Format(literal)} for the dimmed galaxy ({Says(literal)}) and {JsonPath.Format(noisier)} for fixed galaxy + rising noise ({Says(noisier)})";
+        string mmps = r["mmps"] is null ? "" : $"; mmps: {JsonPath.Format(JsonPath.Number(r, "mmps.variance_ratio_spearman_vs_magnitude"))} and {JsonPath.Format(JsonPath.Number(r, "mmps.noisier_variance_ratio_spearman_vs_magnitude"))}";
+        return $"variance ratio vs magnitude, Spearman {JsonPath.Format(literal)} for the dimmed galaxy ({Says(literal)}) and {JsonPath.Format(noisier)} for fixed galaxy + rising noise ({Says(noisier)}){mmps}";
     }
 }

@@ -6,6 +6,7 @@ using Scorpio.Astro.Fits;
 using Scorpio.Astro.Imaging;
 using Scorpio.Astro.Simulation;
 using Scorpio.Metrics.Statistics;
+using Scorpio.Posterior;
 
 namespace Scorpio.Eval.Experiments;
 
@@ -13,8 +14,10 @@ namespace Scorpio.Eval.Experiments;
 /// Galaxy paper, section 4.2 (Smith et al. 2022, Figs. 5-6): satellite trails injected into REAL images
 /// (HST COSMOS, the three AEGIS stamps, M51, and stars of a real trailed CCD frame away from its trail),
 /// brought to the prior's 32x32 stamps, inpainted by the inpainting pipeline (`scorpio inpaint`: plain replacement and RePaint
-/// resampling) and by harmonic interpolation; scored by the paper's fractional error of the recovered
-/// pixels above 3 sigma. The real trail of that frame is inpainted too (figure only: no truth under it).
+/// resampling), by the masked posterior (`scorpio posterior --method mmps --mask`: moment-matching posterior sampling, Rozet
+/// et al. 2024, with the trail pixels masked and the stamp's Gaussian noise) and by harmonic interpolation; scored by the
+/// paper's fractional error of the recovered pixels above 3 sigma, and the samplers by the coverage of the masked true pixels
+/// by their 68% / 95% intervals. The real trail of that frame is inpainted too (figure only: no truth under it).
 /// </summary>
 public sealed class TrailInpaintingExperiment : IExperiment
 {
@@ -29,7 +32,11 @@ public sealed class TrailInpaintingExperiment : IExperiment
     private const string TrailWidth = "uniform:0.4,1.0";
     // The trails injected (`scorpio simulate trails --width TrailWidth`: the other settings at their defaults).
     private static readonly SatelliteTrailOptions TrailOptions = new() { Width = Distribution.Parse(TrailWidth, "width").RequirePositive("width") };
-    private static readonly string[] Methods = { "replacement", "repaint", "interpolation" };
+    private static readonly string[] Methods = { "replacement", "repaint", "mmps", "interpolation" };
+    // The methods that draw samples (the interpolation is one image): their intervals' coverage of the masked truth.
+    private static readonly string[] Sampled = { "replacement", "repaint", "mmps" };
+    // Results written before mmps was added: their sections read as they did (docs/RESULTS.md stays in sync until re-run).
+    private static readonly string[] MethodsBeforeMmps = { "replacement", "repaint", "interpolation" };
     // Held-out simulated galaxies of the in-distribution control (full run; smoke: 1).
     private const int ControlCount = 4;
     // Trail seeds of the control start here (ctx.Seed + offset): apart from the real stamps' (ctx.Seed + 100 i, i < 10).
@@ -45,6 +52,9 @@ public sealed class TrailInpaintingExperiment : IExperiment
         // Full: sized for <= 25 min on a 2-core CPU shared with other jobs; RePaint costs `resample` times replacement per
         // step, so it runs half the steps and fewer samples.
         int steps = ctx.Pick(8, 100), n = ctx.Pick(2, 6), resample = ctx.Pick(2, 10), repaintSteps = ctx.Pick(8, 50), repaintN = ctx.Pick(2, 4);
+        // mmps costs about 6 network evaluations per step (4 CG iterations; about 0.12 s per sample and step on a shared 2-core
+        // CPU): few points and replacement's sample count, so its 14 fills add about 5 minutes.
+        var mmps = new MmpsRun(ctx.Pick(5, 30), ctx.Pick(3, 6));
         string w = ctx.WorkDir;
 
         // Flux scale: the prior knows pixels in [0, A] (clip normalisation) with noise recipe.NoiseSigma. A real stamp is
@@ -76,11 +86,12 @@ public sealed class TrailInpaintingExperiment : IExperiment
 
         var rows = new JsonArray();
         var scores = Methods.ToDictionary(m => m, _ => new List<InpaintingScore>());
+        var coverages = Sampled.ToDictionary(m => m, _ => new List<MaskedCoverage>());
         var figures = new JsonArray();
         for (int i = 0; i < stamps.Count; i++)
         {
             ctx.Step($"{stamps[i].Name}: trail, interpolation, replacement, RePaint");
-            rows.Add(InpaintStamp(ctx, prior, stamps[i], $"stamp_{i}", ctx.Seed + 100L * i, (steps, n), (repaintSteps, repaintN, resample), scores, $"stamp_{i}.png"));
+            rows.Add(InpaintStamp(ctx, prior, stamps[i], $"stamp_{i}", ctx.Seed + 100L * i, (steps, n), (repaintSteps, repaintN, resample), mmps, scores, coverages, $"stamp_{i}.png"));
             figures.Add($"stamp_{i}.png");
         }
 
@@ -92,6 +103,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
         var control = recipe.Simulate(ctx, ctx.Pick(1, ControlCount), controlSeed);
         var controlRows = new JsonArray();
         var controlScores = Methods.ToDictionary(m => m, _ => new List<InpaintingScore>());
+        var controlCoverages = Sampled.ToDictionary(m => m, _ => new List<MaskedCoverage>());
         var controlFigures = new JsonArray();
         for (int k = 0; k < control.PlaneCount; k++)
         {
@@ -100,7 +112,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
             ctx.Step($"{st.Name}: trail, interpolation, replacement, RePaint");
             // Only the first control gets a figure row: the table carries the rest.
             string? fig = k == 0 ? $"control_{k}.png" : null;
-            controlRows.Add(InpaintStamp(ctx, prior, st, $"control_{k}", ctx.Seed + ControlTrailSeedOffset + 100L * k, (steps, n), (repaintSteps, repaintN, resample), controlScores, fig));
+            controlRows.Add(InpaintStamp(ctx, prior, st, $"control_{k}", ctx.Seed + ControlTrailSeedOffset + 100L * k, (steps, n), (repaintSteps, repaintN, resample), mmps, controlScores, controlCoverages, fig));
             if (fig is not null) controlFigures.Add(fig);
         }
 
@@ -118,7 +130,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
             var img = new ImageData(stampImg.Data.Select(v => (float)((v - sky) * scale)).ToArray(), 1, Size, Size);
             var off = img.Data.Where((_, j) => maskImg.Data[j] == 0).Select(v => (double)v).OrderBy(v => v).ToArray();
             offTrail = (Math.Min(offTrail.Min, off[off.Length / 200]), Math.Max(offTrail.Max, off[^(1 + off.Length / 200)]));
-            var fills = Fill(ctx, prior, img, maskImg.Reshape(1, Size, Size), Path.Combine(w, $"real_{k}"), (steps, n), (repaintSteps, repaintN, resample));
+            var fills = Fill(ctx, prior, img, maskImg.Reshape(1, Size, Size), sigma * scale, Path.Combine(w, $"real_{k}"), (steps, n), (repaintSteps, repaintN, resample), mmps);
             // What each method puts under the real trail, as the mean filled value in noise sigmas (sky = 0): a fill
             // far above the interpolation's invents light that the surroundings do not support.
             var level = new JsonObject();
@@ -127,14 +139,14 @@ public sealed class TrailInpaintingExperiment : IExperiment
             real.Add(new JsonObject { ["column_x"] = x, ["cut"] = cut, ["scale"] = scale, ["scale_rule"] = rule, ["masked_pixels"] = maskImg.Data.Count(v => v != 0),
                 ["mean_fill_under_mask_sigma"] = level });
             foreach (var (t, l) in new[] { (img.Plane(0), $"x = {x}"), (MaskTile(maskImg.Data, img.Plane(0)), "mask"), (fills["replacement"], "replacement"),
-                         (fills["repaint"], $"RePaint x{resample}"), (fills["interpolation"], "interpolation") })
+                         (fills["repaint"], $"RePaint x{resample}"), (fills["mmps"], "mmps"), (fills["interpolation"], "interpolation") })
             {
                 realTiles.Add(Stamps.Enlarge(t, 4));
                 realLabels.Add(l);
             }
         }
         // One linear scale for every panel, from the pixels off the trail (the trail itself saturates), so fills compare with the sky.
-        Preview.SaveGrid(Path.Combine(ctx.FigureDir, "real_trail.png"), realTiles, Stretch.Linear(offTrail.Min, offTrail.Max), realLabels, columns: 5);
+        Preview.SaveGrid(Path.Combine(ctx.FigureDir, "real_trail.png"), realTiles, Stretch.Linear(offTrail.Min, offTrail.Max), realLabels, columns: 6);
 
         return new JsonObject
         {
@@ -145,16 +157,18 @@ public sealed class TrailInpaintingExperiment : IExperiment
                 ["steps"] = steps, ["samples"] = n, ["repaint_resample"] = resample, ["repaint_steps"] = repaintSteps, ["repaint_samples"] = repaintN, ["start_fraction"] = Scorpio.Posterior.Inpainting.DefaultStart,
                 ["jump"] = Scorpio.Posterior.Inpainting.DefaultJump, ["trail_width_sigma_px"] = TrailWidth, ["min_significant_pixels_under_trail"] = MinSignificant,
                 ["simulated_peak_median"] = simPeak, ["peak_target"] = peakTarget, ["recovered"] = "median of the samples",
+                ["mmps_steps"] = mmps.Steps, ["mmps_samples"] = mmps.Samples, ["mmps_sampler"] = $"{Scorpio.Posterior.MmpsPosteriorMethod.DefaultSampler} (karras grid)",
+                ["mmps_cg_iterations"] = Scorpio.Posterior.MmpsPosteriorMethod.DefaultCgIterations,
             },
             ["trail_line"] = line.ToJson(),
             ["stamps"] = rows,
-            ["pooled"] = new JsonObject(Methods.Select(m => new KeyValuePair<string, JsonNode?>(m, InpaintingScore.Pooled(scores[m])))),
+            ["pooled"] = Pooled(scores, coverages),
             ["control"] = new JsonObject
             {
                 ["simulate_seed"] = controlSeed,
                 ["trail_seed_start"] = ctx.Seed + ControlTrailSeedOffset,
                 ["stamps"] = controlRows,
-                ["pooled"] = new JsonObject(Methods.Select(m => new KeyValuePair<string, JsonNode?>(m, InpaintingScore.Pooled(controlScores[m])))),
+                ["pooled"] = Pooled(controlScores, controlCoverages),
                 ["figures"] = controlFigures,
             },
             ["real_trail"] = real,
@@ -168,6 +182,10 @@ public sealed class TrailInpaintingExperiment : IExperiment
         var set = r["settings"]!; var rec = r["recipe"]!;
         Func<JsonNode?, double> D = JsonPath.Number;
         Func<double, string> F = JsonPath.Format, P = JsonPath.Percent;
+        bool hasMmps = r["pooled"]?["mmps"] is not null;
+        var methods = hasMmps ? Methods : MethodsBeforeMmps;
+        string names = hasMmps ? "replacement / RePaint / mmps / interpolation" : "replacement / RePaint / interpolation";
+        string shortNames = hasMmps ? "repl. / RePaint / mmps / interp." : "repl. / RePaint / interp.";
         var sb = new StringBuilder();
         sb.AppendLine($"**What was done.** Real images were brought to the prior's 32x32 stamps: a square crop around the brightest (5x5-smoothed) region, " +
             "area-weighted mean rebinning to 32x32, minus the sky (3-sigma-clipped median of the whole frame rebinned the same way); the noise sigma is the clipped " +
@@ -180,16 +198,20 @@ public sealed class TrailInpaintingExperiment : IExperiment
             $"{set["min_significant_pixels_under_trail"]} pixels above 3 sigma (the paper's trails cross its galaxies). Filled by `scorpio inpaint` with the shared prior " +
             $"`{r["prior"]}`: plain replacement (astroddpm; {set["steps"]} steps, {set["samples"]} samples) and RePaint (`--resample {set["repaint_resample"]}`, " +
             $"{set["repaint_steps"]} steps, {set["repaint_samples"]} samples: each step costs {set["repaint_resample"]} network evaluations), both from t = {F(D(set["start_fraction"]))} T, " +
-            $"scored on the {set["recovered"]}; and by `scorpio baseline interpolate` (harmonic interpolation). " +
+            $"scored on the {set["recovered"]}; " +
+            (hasMmps ? $"by the masked inverse problem, `scorpio posterior --method mmps --mask trail.fits --sigma S` (moment-matching posterior sampling, Rozet et al. 2024: the trail pixels carry no information, " +
+                $"every other pixel the stamp's Gaussian noise sigma, so unlike replacement the observed pixels are denoised too; {set["mmps_sampler"]}, {set["mmps_steps"]} points instead of its default 200, " +
+                $"{set["mmps_cg_iterations"]} CG iterations, {set["mmps_samples"]} samples: each step costs about 6 network evaluations), scored on its median; " : "") +
+            "and by `scorpio baseline interpolate` (harmonic interpolation). " +
             "Scale-down: the paper used 1000 reverse steps of a 64x64 PROBES DDPM trained on real galaxies; here a CPU-sized prior trained on simulated galaxies fills real ones.");
         sb.AppendLine();
         sb.AppendLine("Metric (paper Fig. 6): over masked pixels whose true value exceeds 3 sigma, the fractional error (recovered - true)/true; the share within 10% " +
             "and the median |fractional error|; and the error of the total flux under the mask. \"oracle\" is the best share any method can reach, because the true pixels " +
             "carry their own noise: the mean over those pixels of P(|noise| < 10% of the value). The paper reports \"virtually all\" significant pixels within 10% (its words, for its own data).");
         sb.AppendLine();
-        sb.AppendLine("| stamp | scale rule | sigma | pixels > 3 sigma under the trail | within 10%: replacement / RePaint / interpolation | median abs frac. error: repl. / RePaint / interp. | masked-flux error: repl. / RePaint / interp. | oracle within 10% |");
+        sb.AppendLine($"| stamp | scale rule | sigma | pixels > 3 sigma under the trail | within 10%: {names} | median abs frac. error: {shortNames} | masked-flux error: {shortNames} | oracle within 10% |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
-        string Three(JsonNode row, string key, Func<double, string> f) => string.Join(" / ", Methods.Select(m => f(D(row[m]![key]))));
+        string Three(JsonNode row, string key, Func<double, string> f) => string.Join(" / ", methods.Select(m => f(D(row[m]![key]))));
         void Row(JsonNode row) =>
             sb.AppendLine($"| {row["name"]} | {row["scale_rule"]} | {F(D(row["sigma_prior_units"]))} | {row["replacement"]!["significant_pixels"]} | " +
                 $"{Three(row, "fraction_within_10pct", P)} | {Three(row, "median_abs_fractional_error", F)} | {Three(row, "masked_flux_error", F)} | {P(D(row["replacement"]!["oracle_fraction_within_10pct"]))} |");
@@ -213,8 +235,27 @@ public sealed class TrailInpaintingExperiment : IExperiment
             foreach (var fig in control["figures"]!.AsArray())
                 sb.AppendLine($"![control stamp]({figureLink}/{fig})");
         sb.AppendLine();
-        sb.AppendLine("Each row: the stamp, with the injected trail, the mask, the median of the replacement and RePaint samples, the interpolation (asinh stretch, one scale per row); " +
+        sb.AppendLine(hasMmps
+            ? "Each row: the stamp, with the injected trail, the mask, the median of the replacement, RePaint and mmps samples, the interpolation (asinh stretch, one scale per row); the last row is a simulated control galaxy."
+            : "Each row: the stamp, with the injected trail, the mask, the median of the replacement and RePaint samples, the interpolation (asinh stretch, one scale per row); " +
             "the last row is a simulated control galaxy.");
+        if (hasMmps)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Coverage of the masked true pixels (all of them, not only those above 3 sigma) by each sampler's central 68% / 95% intervals across its samples " +
+                $"(replacement {set["samples"]}, RePaint {set["repaint_samples"]}, mmps {set["mmps_samples"]} samples; a calibrated fill holds about 68% / 95%; the true pixels carry their own noise, which a fill's spread should include):");
+            sb.AppendLine();
+            sb.AppendLine("| stamp | masked pixels | 68% coverage: replacement / RePaint / mmps | 95% coverage: replacement / RePaint / mmps |");
+            sb.AppendLine("|---|---|---|---|");
+            string Cov(JsonNode row, string key) => string.Join(" / ", Sampled.Select(m => P(D(row[m]![key]))));
+            foreach (var row in r["stamps"]!.AsArray()) sb.AppendLine($"| {row!["name"]} | {row["masked_pixels"]} | {Cov(row, "coverage_68")} | {Cov(row, "coverage_95")} |");
+            sb.AppendLine($"| **all real stamps pooled** | | {Cov(pooled, "coverage_68")} | {Cov(pooled, "coverage_95")} |");
+            if (control is not null)
+            {
+                foreach (var row in control["stamps"]!.AsArray()) sb.AppendLine($"| {row!["name"]} | {row["masked_pixels"]} | {Cov(row, "coverage_68")} | {Cov(row, "coverage_95")} |");
+                sb.AppendLine($"| **simulated control pooled** | | {Cov(control["pooled"]!, "coverage_68")} | {Cov(control["pooled"]!, "coverage_95")} |");
+            }
+        }
         sb.AppendLine();
         if (control is not null)
         {
@@ -232,14 +273,14 @@ public sealed class TrailInpaintingExperiment : IExperiment
         sb.AppendLine();
         sb.AppendLine($"![real trail]({figureLink}/real_trail.png)");
         sb.AppendLine();
-        sb.AppendLine("| real-trail stamp | mean filled value under the mask, noise sigmas: replacement / RePaint / interpolation |");
+        sb.AppendLine($"| real-trail stamp | mean filled value under the mask, noise sigmas: {names} |");
         sb.AppendLine("|---|---|");
         var inventing = new List<string>();
         foreach (var rt in r["real_trail"]!.AsArray())
         {
             var lv = rt!["mean_fill_under_mask_sigma"]!;
-            sb.AppendLine($"| x = {rt["column_x"]} | {string.Join(" / ", Methods.Select(m => F(D(lv[m]))))} |");
-            if (Math.Max(D(lv["replacement"]), D(lv["repaint"])) > D(lv["interpolation"]) + 3) inventing.Add($"x = {rt["column_x"]}");
+            sb.AppendLine($"| x = {rt["column_x"]} | {string.Join(" / ", methods.Select(m => F(D(lv[m]))))} |");
+            if (methods.Where(m => m != "interpolation").Max(m => D(lv[m])) > D(lv["interpolation"]) + 3) inventing.Add($"x = {rt["column_x"]}");
         }
         sb.AppendLine();
         if (inventing.Count > 0)
@@ -249,31 +290,32 @@ public sealed class TrailInpaintingExperiment : IExperiment
             sb.AppendLine("Under the real trail Scorpio's fill stays within 3 noise sigmas of the interpolation on average: it does not invent a source there.");
         sb.AppendLine();
         // Reading: chosen from the pooled numbers, real stamps first, then the in-distribution control.
-        var real = Best(pooled);
+        var real = Best(pooled, hasMmps);
         double orc = D(pooled["replacement"]!["oracle_fraction_within_10pct"]);
         double rep = D(pooled["replacement"]!["fraction_within_10pct"]), rp = D(pooled["repaint"]!["fraction_within_10pct"]);
         sb.Append("**Reading.** ");
         sb.Append(real.Wins
             ? $"Pooled over the real stamps, Scorpio ({real.Name}) recovers {P(real.Within)} of the significant trailed pixels within 10% against {P(real.InterpWithin)} for interpolation (median |error| {F(real.Median)} vs {F(real.InterpMedian)}). "
-            : $"Scorpio loses to interpolation on real images: pooled over the real stamps, {real.Name}, the better of its two samplers, recovers {P(real.Within)} of the significant trailed pixels within 10% against {P(real.InterpWithin)} for interpolation (median |error| {F(real.Median)} vs {F(real.InterpMedian)}). ");
+            : $"Scorpio loses to interpolation on real images: pooled over the real stamps, {real.Name}, the {(hasMmps ? "best of its three samplers" : "better of its two samplers")}, recovers {P(real.Within)} of the significant trailed pixels within 10% against {P(real.InterpWithin)} for interpolation (median |error| {F(real.Median)} vs {F(real.InterpMedian)}). ");
         sb.Append(rp > rep ? $"RePaint resampling improves on plain replacement ({P(rp)} vs {P(rep)}). " : $"RePaint resampling does not improve on plain replacement here ({P(rp)} vs {P(rep)}). ");
         sb.Append(real.Within >= 0.9
             ? "This is close to the paper's \"virtually all within 10%\". "
             : $"This is far from the paper's \"virtually all within 10%\"; part of the gap is the noise of the true pixels themselves (the oracle reaches {P(orc)}). ");
+        if (hasMmps) sb.Append(MmpsReading(pooled, control?["pooled"]));
         if (control is null)
         {
             sb.AppendLine();
             return sb.ToString();
         }
-        var ctl = Best(control["pooled"]!);
+        var ctl = Best(control["pooled"]!, hasMmps);
         double ctlOrc = D(control["pooled"]!["replacement"]!["oracle_fraction_within_10pct"]);
         var ctlRows = control["stamps"]!.AsArray();
-        int won = ctlRows.Count(row => Best(row!).Wins);
+        int won = ctlRows.Count(row => Best(row!, hasMmps).Wins);
         string medianNote = ctl.Median < ctl.InterpMedian ? "" : ", not lower";
         sb.Append(ctl.Wins
             ? $"On the in-distribution control Scorpio beats interpolation: {ctl.Name} recovers {P(ctl.Within)} within 10% against {P(ctl.InterpWithin)} (median |error| {F(ctl.Median)} vs {F(ctl.InterpMedian)}{medianNote}; oracle {P(ctlOrc)}); "
             : $"On the in-distribution control Scorpio does not beat interpolation{(real.Wins ? "" : " either")}: {ctl.Name} recovers {P(ctl.Within)} within 10% against {P(ctl.InterpWithin)} (median |error| {F(ctl.Median)} vs {F(ctl.InterpMedian)}; oracle {P(ctlOrc)}); ");
-        sb.Append($"stamp by stamp its better sampler wins on {won} of {ctlRows.Count} simulated galaxies. ");
+        sb.Append($"stamp by stamp its {(hasMmps ? "best" : "better")} sampler wins on {won} of {ctlRows.Count} simulated galaxies. ");
         sb.AppendLine((ctl.Wins, real.Wins) switch
         {
             (true, false) => "So the method beats the baseline where the prior matches the images and loses to it on real stamps: this points to the prior (trained on simulated galaxies; " +
@@ -286,28 +328,52 @@ public sealed class TrailInpaintingExperiment : IExperiment
         return sb.ToString();
     }
 
-    // The better of Scorpio's two samplers on a pooled score (by share within 10%, then median |error|), and whether it beats
-    // interpolation by the same order.
-    private static (string Name, double Within, double Median, double InterpWithin, double InterpMedian, bool Wins) Best(JsonNode pooled)
+    // mmps against the inpainting samplers and the interpolation, and the samplers' coverage, every verdict from the numbers.
+    private static string MmpsReading(JsonNode pooled, JsonNode? controlPooled)
     {
         Func<JsonNode?, double> D = JsonPath.Number;
-        double rep = D(pooled["replacement"]!["fraction_within_10pct"]), rp = D(pooled["repaint"]!["fraction_within_10pct"]);
-        double mRep = D(pooled["replacement"]!["median_abs_fractional_error"]), mRp = D(pooled["repaint"]!["median_abs_fractional_error"]);
-        // Ties of the share (e.g. both 0%) are broken by the median |error|.
-        bool repaint = rp > rep || (rp == rep && mRp <= mRep);
-        double within = repaint ? rp : rep, median = repaint ? mRp : mRep;
-        double itp = D(pooled["interpolation"]!["fraction_within_10pct"]), mItp = D(pooled["interpolation"]!["median_abs_fractional_error"]);
-        return (repaint ? "RePaint" : "replacement", within, median, itp, mItp, within > itp || (within == itp && median < mItp));
+        Func<double, string> P = JsonPath.Percent;
+        double W(JsonNode p, string m) => D(p[m]!["fraction_within_10pct"]);
+        string Versus(JsonNode p, string where)
+        {
+            double mm = W(p, "mmps"), best = Math.Max(W(p, "replacement"), W(p, "repaint")), itp = W(p, "interpolation");
+            return $"{where} mmps recovers {P(mm)} within 10%, {(mm > best ? "more than" : mm == best ? "as many as" : "fewer than")} the better inpainting sampler ({P(best)}) " +
+                   $"and {(mm > itp ? "more than" : mm == itp ? "as many as" : "fewer than")} interpolation ({P(itp)})";
+        }
+        var sb = new StringBuilder();
+        sb.Append(Versus(pooled, "Pooled over the real stamps,"));
+        sb.Append(controlPooled is null ? ". " : "; " + Versus(controlPooled, "on the simulated control,") + ". ");
+        // Calibration: the sampler whose pooled 68% and 95% coverage of the masked truth lies nearest the nominal levels.
+        double Miss(string m) => Math.Abs(D(pooled[m]!["coverage_68"]) - 0.68) + Math.Abs(D(pooled[m]!["coverage_95"]) - 0.95);
+        string calibrated = Sampled.Where(m => double.IsFinite(Miss(m))).OrderBy(Miss).FirstOrDefault() ?? "none";
+        double c68 = D(pooled["mmps"]!["coverage_68"]), c95 = D(pooled["mmps"]!["coverage_95"]);
+        sb.Append($"Its 68% / 95% intervals hold {P(c68)} / {P(c95)} of the masked true pixels of the real stamps" +
+                  (c68 < 0.5 ? " (over-confident)" : c68 > 0.85 ? " (too wide)" : "") + $"; of the three samplers, {(calibrated == "repaint" ? "RePaint" : calibrated)} comes nearest the nominal levels there. ");
+        return sb.ToString();
     }
 
-    // Injects one trail into `st`, fills it by the three methods, scores them (adding to `scores`) and draws its figure row
+    // The best of Scorpio's samplers (replacement, RePaint and, when it ran, mmps) on a pooled score (by share within 10%, then
+    // median |error|; full ties go to the earlier of RePaint, replacement, mmps), and whether it beats interpolation by the same order.
+    private static (string Name, double Within, double Median, double InterpWithin, double InterpMedian, bool Wins) Best(JsonNode pooled, bool withMmps)
+    {
+        Func<JsonNode?, double> D = JsonPath.Number;
+        var (name, within, median) = (withMmps ? new[] { "repaint", "replacement", "mmps" } : new[] { "repaint", "replacement" })
+            .Select(m => (Name: m, Within: D(pooled[m]!["fraction_within_10pct"]), Median: D(pooled[m]!["median_abs_fractional_error"])))
+            .OrderByDescending(c => c.Within).ThenBy(c => c.Median).First();
+        double itp = D(pooled["interpolation"]!["fraction_within_10pct"]), mItp = D(pooled["interpolation"]!["median_abs_fractional_error"]);
+        return (name == "repaint" ? "RePaint" : name, within, median, itp, mItp, within > itp || (within == itp && median < mItp));
+    }
+
+    // Injects one trail into `st`, fills it by the four methods, scores them (adding to `scores`) and draws its figure row
     // (when `figure` is given); returns the stamp's JSON row.
     private static JsonObject InpaintStamp(ExperimentContext ctx, LoadedModel prior, Stamp st, string key, long trailStart, (int Steps, int N) replacement,
-        (int Steps, int N, int Resample) repaint, Dictionary<string, List<InpaintingScore>> scores, string? figure)
+        (int Steps, int N, int Resample) repaint, MmpsRun mmps, Dictionary<string, List<InpaintingScore>> scores,
+        Dictionary<string, List<MaskedCoverage>> coverages, string? figure)
     {
         long trailSeed = TrailSeed(st, trailStart);
         var trail = new SatelliteTrailSimulator(TrailOptions).AddTrails(st.Truth.Reshape(1, Size, Size), trailSeed);
-        var fills = Fill(ctx, prior, trail.Image, trail.Mask, Path.Combine(ctx.WorkDir, key), replacement, repaint);
+        string dir = Path.Combine(ctx.WorkDir, key);
+        var fills = Fill(ctx, prior, trail.Image, trail.Mask, st.Sigma, dir, replacement, repaint, mmps);
         var m = trail.Mask.Data;
         var row = new JsonObject
         {
@@ -319,13 +385,20 @@ public sealed class TrailInpaintingExperiment : IExperiment
         {
             var sc = InpaintingScore.Compute(st.Truth.Data, m, fills[method].Data, st.Sigma);
             scores[method].Add(sc);
-            row[method] = sc.ToJson();
+            var json = sc.ToJson();
+            if (Sampled.Contains(method))
+            {
+                var cov = MaskedCoverage.Compute(FitsFile.Read(Path.Combine($"{dir}_{method}", "samples.fits")), st.Truth.Data, m);
+                coverages[method].Add(cov);
+                cov.AddTo(json);
+            }
+            row[method] = json;
         }
         if (figure is not null)
         {
-            var shown = new[] { st.Truth, trail.Image.Plane(0), MaskTile(m, st.Truth), fills["replacement"], fills["repaint"], fills["interpolation"] };
+            var shown = new[] { st.Truth, trail.Image.Plane(0), MaskTile(m, st.Truth), fills["replacement"], fills["repaint"], fills["mmps"], fills["interpolation"] };
             Preview.SaveGrid(Path.Combine(ctx.FigureDir, figure), shown.Select(t => Stamps.Enlarge(t, 4)).ToList(), Stretch.Asinh(),
-                new[] { "image", "with trail", "mask", "replacement", $"RePaint x{repaint.Resample}", "interpolation" }, columns: 6, sharedLimits: true);
+                new[] { "image", "with trail", "mask", "replacement", $"RePaint x{repaint.Resample}", "mmps", "interpolation" }, columns: 7, sharedLimits: true);
         }
         return row;
     }
@@ -368,19 +441,44 @@ public sealed class TrailInpaintingExperiment : IExperiment
         return best;
     }
 
-    // Interpolation, replacement and RePaint fills of one (1, H, W) stamp and its trail mask (non-zero = fill), as (H, W) images.
-    private static Dictionary<string, ImageData> Fill(ExperimentContext ctx, LoadedModel prior, ImageData image, ImageData mask, string dir,
-        (int Steps, int N) replacement, (int Steps, int N, int Resample) repaint)
+    // Interpolation, replacement, RePaint and mmps fills of one (1, H, W) stamp with noise `sigma` and its trail mask (non-zero =
+    // fill), as (H, W) images.
+    private static Dictionary<string, ImageData> Fill(ExperimentContext ctx, LoadedModel prior, ImageData image, ImageData mask, double sigma, string dir,
+        (int Steps, int N) replacement, (int Steps, int N, int Resample) repaint, MmpsRun mmps)
     {
         var interpolated = TrailInterpolation.Fill(image, mask);
         ctx.Inpaint(prior, image, mask, dir, replacement.Steps, replacement.N, 1, ctx.Seed, dir + "_replacement");
         ctx.Inpaint(prior, image, mask, dir, repaint.Steps, repaint.N, repaint.Resample, ctx.Seed, dir + "_repaint");
+        // The masked inverse problem (`scorpio posterior --method mmps --mask trail.fits --sigma S`): the trail pixels carry no
+        // information, every other pixel its Gaussian noise; unlike replacement the observed pixels are denoised too.
+        using (var observed = ObservationInput.ObservedMask(mask))
+        {
+            var problem = new ProblemSpec { Exposures = [new ExposureSpec { Observation = ObservationInput.FromImage(image, null, dir, observed), Sigma = sigma }] };
+            ctx.Posterior(prior, problem, "mmps", new PosteriorSettings { Steps = mmps.Steps }, mmps.Samples, ctx.Seed, dir + "_mmps");
+        }
         return new Dictionary<string, ImageData>
         {
             ["interpolation"] = interpolated.Plane(0),
             ["replacement"] = FitsFile.Read(Path.Combine(dir + "_replacement", "median.fits")).Plane(0),
             ["repaint"] = FitsFile.Read(Path.Combine(dir + "_repaint", "median.fits")).Plane(0),
+            ["mmps"] = FitsFile.Read(Path.Combine(dir + "_mmps", "median.fits")).Plane(0),
         };
+    }
+
+    /// <summary>mmps' settings: Karras grid points and samples (its sampler and CG iterations are the defaults).</summary>
+    private sealed record MmpsRun(int Steps, int Samples);
+
+    // The pooled scores of every method, with the samplers' pooled coverage of the masked truth.
+    private static JsonObject Pooled(Dictionary<string, List<InpaintingScore>> scores, Dictionary<string, List<MaskedCoverage>> coverages)
+    {
+        var pooled = new JsonObject();
+        foreach (var m in Methods)
+        {
+            var p = InpaintingScore.Pooled(scores[m]);
+            if (coverages.TryGetValue(m, out var c)) MaskedCoverage.Pool(c).AddTo(p);
+            pooled[m] = p;
+        }
+        return pooled;
     }
 
     // The mask drawn at the image's peak so it shows on the row's shared stretch.
@@ -396,6 +494,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
         string Line(string prefix)
         {
             double best = Math.Max(JsonPath.Number(r, prefix + ".replacement.fraction_within_10pct"), JsonPath.Number(r, prefix + ".repaint.fraction_within_10pct"));
+            if (r["pooled"]?["mmps"] is not null) best = Math.Max(best, JsonPath.Number(r, prefix + ".mmps.fraction_within_10pct"));
             double interp = JsonPath.Number(r, prefix + ".interpolation.fraction_within_10pct");
             return $"{JsonPath.Percent(best)} vs interpolation {JsonPath.Percent(interp)} ({(best > interp ? "Scorpio wins" : "Scorpio loses")})";
         }
