@@ -62,7 +62,8 @@ public sealed class ConvolvedCovariance : IDisposable
         using var scope = torch.NewDisposeScope();
         if (form == CovarianceForm.Dense)
         {
-            var whitening = Whitening(noise, m);                       // (m, m)
+            Tensor whitening;                                          // (m, m)
+            using (var w = new NoiseWhitening(noise, _shape)) whitening = w.Matrix();
             var gram = DenseGram(a);                                   // (m, m)
             var k = whitening.Matmul(gram).Matmul(whitening.MT);
             var sym = k.Add(k.MT).Mul(0.5);
@@ -187,20 +188,6 @@ public sealed class ConvolvedCovariance : IDisposable
             guess, Tolerance, out int used);
         LastIterations = used;
         return u;
-    }
-
-    /// <summary>(m, m) whitening W with W^T W = Sigma_eta^-1 (pseudo-inverse: zero rows for masked pixels).</summary>
-    private static Tensor Whitening(GaussianNoise noise, long m)
-    {
-        if (noise.Covariance is not null)
-        {
-            var l = torch.Cholesky(noise.Covariance);
-            return torch.Inverse(l);                               // L^-1: (L^-1)^T L^-1 = Sigma^-1
-        }
-        var sigma = noise.Sigma is double s ? torch.Full([m], s, DType.Float64) : noise.SigmaMap!.Reshape(m);
-        var w = sigma.Reciprocal();
-        if (noise.Mask is not null) w = w.Mul(noise.Mask.Reshape(m));
-        return torch.DiagEmbed(w);
     }
 
     /// <summary>A A^T as a dense (m, m) float64 matrix, column by column (batches of 256 unit residuals).</summary>

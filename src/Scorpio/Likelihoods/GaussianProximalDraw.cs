@@ -19,7 +19,7 @@ namespace Scorpio.Likelihoods;
 public sealed class GaussianProximalDraw : IDisposable
 {
     private readonly ConvolvedCovariance _covariance;
-    private readonly Tensor _y;   // (1, C', H', W') float64
+    private readonly Tensor _y;   // (1 or B, C', H', W') float64
     private readonly DeviceCopies _devices = new();
 
     /// <param name="a">the forward model (linear).</param>
@@ -44,11 +44,10 @@ public sealed class GaussianProximalDraw : IDisposable
 
     /// <summary>
     /// One draw of x | z, y for every batch item of <paramref name="z"/> (B, C, H, W) at coupling <paramref name="rho"/>,
-    /// every random number from <paramref name="noise"/> (sample k from its own generator); a new tensor in z's dtype.
-    /// <paramref name="observations"/>, (B, C', H', W'), replaces y per item (many simulated observations of one forward
-    /// model and noise in one batch: calibration).
+    /// every random number from <paramref name="noise"/> (sample k from its own generator); a new tensor in z's dtype. With
+    /// one observation per batch item (y given as (B, C', H', W')), item k is drawn given its own y.
     /// </summary>
-    public Tensor Draw(Tensor z, double rho, SampleNoise noise, Tensor? observations = null)
+    public Tensor Draw(Tensor z, double rho, SampleNoise noise)
     {
         if (!(rho > 0) || !double.IsFinite(rho)) throw new ArgumentOutOfRangeException(nameof(rho), $"must be positive (got {rho})");
         using var scope = torch.NewDisposeScope();
@@ -56,7 +55,7 @@ public sealed class GaussianProximalDraw : IDisposable
         long b = z.Size(0);
         var centre = z.Add(noise.RandnLike(z), rho);                                    // z~ = z + rho e
         var eta = Noise.Draw(noise.Randn([b, .. Operator.OutputShape], DType.Float64, z.Device));
-        var y = observations is null ? _devices.Like(_y, eta) : observations.To(eta.Device, DType.Float64);
+        var y = _devices.Like(_y, eta);
         var residual = y.Add(eta).Sub(Operator.Apply(centre.To(DType.Float64)));       // y~ - A z~
         var ones = torch.Ones([b], DType.Float64, z.Device);
         var gain = _covariance.Solve(residual, ones, ones.Mul(rho));                   // (Sigma + rho^2 A A^T)^-1 r

@@ -47,6 +47,14 @@ public sealed class NoiseWhitening : IDisposable
     /// <summary>W^T v for whitened vectors v (B, C', H', W'); a new tensor in v's dtype.</summary>
     public Tensor Transpose(Tensor v) => _weight is not null ? v.Mul(_devices.Like(_weight, v)) : Dense(v, transpose: true);
 
+    /// <summary>W as a dense (m, m) float64 matrix over the m observed-grid pixels (for forms that factor it once); a new tensor.</summary>
+    public Tensor Matrix()
+    {
+        if (_matrix is not null) return _matrix.Clone();
+        using var flat = _weight!.Reshape(-1);
+        return torch.DiagEmbed(flat);
+    }
+
     private Tensor Dense(Tensor v, bool transpose)
     {
         using var flat = v.Reshape(v.Size(0), -1);

@@ -182,11 +182,11 @@ public class PnpDmTests(ITestOutputHelper output)
         var ys = clean.Add(torch.RandnLike(clean, rng), NoiseSigma);
         var batchY = ys.Unsqueeze(1).Expand([sims, perSim, .. op.OutputShape]).Reshape([sims * perSim, .. op.OutputShape]);
         using var noise = GaussianNoise.White(NoiseSigma);
-        using var step = new GaussianProximalDraw(op, ys.Select(0, 0), noise);
+        using var step = new GaussianProximalDraw(op, batchY, noise);   // item k conditioned on its own y
         var settings = new PnpDmSettings();
         double rhoMin = settings.FinalRho(Sde, step.LargestDataPrecision());
         var rhos = PnpDmSampler.Schedule(settings.RhoStart, rhoMin, settings.RhoDecay, settings.FinalIterations);
-        var samples = PnpDmSampler.Sample(prior, Sde, (z, _, rho) => step.Draw(z, rho, rng, batchY), [sims * perSim, 1, 8, 8], rhos,
+        var samples = PnpDmSampler.Sample(prior, Sde, (z, _, rho) => step.Draw(z, rho, rng), [sims * perSim, 1, 8, 8], rhos,
             PnpDmPosteriorMethod.DefaultGridPoints, rng);
         var below = samples.To(DType.Float64).Reshape(sims, perSim, -1).Lt(truths.Reshape(sims, 1, -1)).To(DType.Float64).Sum([1]);
         var ranks = below.Reshape(-1).ToDoubleArray();
