@@ -19,6 +19,7 @@ internal static class CalibrationMethods
         "mmps" => setup.Mmps(prior, prior.Sde, MmpsPosteriorMethod.DefaultSampler,
             new SamplerOptions { Steps = MmpsPosteriorMethod.DefaultSteps, Grid = "karras" }, MmpsPosteriorMethod.DefaultCgIterations, seed),
         "score" => setup.ConvolvedScore(prior, prior.Sde, "euler-maruyama", new SamplerOptions { Grid = "karras" }, seed),
+        "pnp-dm" => setup.PnpDm(prior, prior.Sde, seed),
         "dps" => setup.Dps(prior, prior.Sde, DpsSteps, DpsSampler.DefaultZeta, seed),
         _ => throw new ArgumentException(method),
     };

@@ -84,6 +84,21 @@ internal sealed class CalibrationSetup : IDisposable
         return SamplerRegistry.Generate(SamplerRegistry.Get(sampler), new PosteriorScore(prior, likelihood), sde, BatchShape, rng, options);
     }
 
+    /// <summary>
+    /// PnP-DM as the registered method runs it (default settings, Gaussian likelihood step, rho annealed from min(10, the SDE's
+    /// largest noise level) to the automatic rho_min, then the final iterations); each batch item's chain returns one sample.
+    /// </summary>
+    public Tensor PnpDm(IScoreFunction prior, Sde sde, ulong seed)
+    {
+        using var step = new GaussianProximalDraw(Operator, BatchObservations, Noise);
+        var settings = new PnpDmSettings();
+        double rhoMin = settings.FinalRho(sde, step.LargestDataPrecision());
+        double rhoStart = Math.Max(Math.Min(settings.RhoStart, sde.NoiseRatio(sde.T)), rhoMin);
+        var rhos = PnpDmSampler.Schedule(rhoStart, rhoMin, settings.RhoDecay, settings.FinalIterations);
+        using var rng = new Generator(seed);
+        return PnpDmSampler.Sample(prior, sde, (z, _, rho) => step.Draw(z, rho, rng), BatchShape, rhos, PnpDmPosteriorMethod.DefaultGridPoints, rng);
+    }
+
     /// <summary>DPS with the posterior method's weights (1/sigma over its mean) and grid (uniform; Karras for EDM).</summary>
     public Tensor Dps(IScoreFunction prior, Sde sde, int steps, double zeta, ulong seed)
     {
