@@ -37,7 +37,13 @@ public static class LocalLauncher
                 psi.Environment["LOCAL_WORLD_SIZE"] = world;
                 psi.Environment["MASTER_ADDR"] = "127.0.0.1";
                 psi.Environment["MASTER_PORT"] = port;
-                children[r] = Process.Start(psi) ?? throw new InvalidOperationException($"could not start rank {r}: {fileName}");
+                try { children[r] = Process.Start(psi) ?? throw new System.ComponentModel.Win32Exception("no process was created"); }
+                catch (System.ComponentModel.Win32Exception e)
+                {
+                    // A missing or non-executable program is the user's setup, not a bug: say which and what to do.
+                    throw new Astro.UserInputException($"could not start rank {r} of the local job as '{fileName}': {e.Message}. " +
+                        "Check that the program exists and is executable (the launcher re-runs the same scorpio command).", e);
+                }
             }
             log($"started {processes} processes (ranks 0-{processes - 1}) on 127.0.0.1:{port}");
             var pending = children.Select((p, r) => (Task: p.WaitForExitAsync(), Rank: r)).ToList();
