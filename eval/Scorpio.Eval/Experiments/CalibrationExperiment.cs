@@ -197,7 +197,12 @@ public sealed class CalibrationExperiment : IExperiment
             : zSd > 1.1 * zCal ? $"it is over-confident (under-dispersed: z sd {F(zSd)} above the calibrated {F(zCal)}, the posterior too narrow)"
             : zSd < zCal / 1.1 ? $"it is under-confident (over-dispersed: z sd {F(zSd)} below the calibrated {F(zCal)}, the posterior too wide)"
             : $"its spread is close to calibrated (z sd {F(zSd)}, calibrated {F(zCal)})";
-        return $"`{key}` {why} the issue's target ({string.Join(", ", parts)}); {dispersion}.";
+        double zMean = StampMath.D(e, "z_mean"), flux68 = JsonPath.Number(e["coverage"]!["68"]!["aperture_flux"]);
+        // A calibrated posterior's z mean is 0 within about 1 / sqrt(simulations); 0.2 is far outside that for 100 truths.
+        string bias = Math.Abs(zMean) > 0.2
+            ? $"; it is biased: z mean {F(zMean)} (the truths lie {(zMean > 0 ? "above" : "below")} the posterior mean on average), and the aperture flux's central 68% interval holds {F(flux68)} of the truths"
+            : "";
+        return $"`{key}` {why} the issue's target ({string.Join(", ", parts)}); {dispersion}{bias}.";
     }
 
     /// <inheritdoc />

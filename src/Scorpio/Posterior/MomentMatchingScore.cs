@@ -16,7 +16,8 @@ namespace Scorpio.Posterior;
 /// <item>in whitened residuals (W^T W = Sigma_y^-1, <see cref="NoiseWhitening"/>) solve (I + (sigma^2/mu) W A J A^T W^T) u = W (y - A x0_hat)
 /// by <see cref="ConjugateGradient"/> with a fixed iteration count (no host reads), each iteration one vector-Jacobian
 /// product J^T v of the denoiser (J is symmetric for an exact score), never a dense Jacobian;</item>
-/// <item>the score is the VJP of A^T W^T u through x0_hat, plus s.</item>
+/// <item>the score is the VJP of A^T W^T u through x0_hat, plus s, its correction of the denoiser bounded in data space
+/// (<see cref="DataBound"/>: a property of the exact solve that a network's Jacobian and a few CG iterations can break).</item>
 /// </list>
 /// A Gaussian prior makes p(x_0 | x_t) exactly Gaussian with that mean and covariance, so with a converged solve this is the exact
 /// posterior score and every sampler samples the exact posterior. Cost per evaluation: one forward pass and
@@ -85,11 +86,27 @@ public sealed class MomentMatchingScore : IScoreFunction, IDisposable
             return v.Add(_whitening.Apply(Operator.Apply(spread))).MoveToOuterDisposeScope();
         }
         Tensor u;
-        // K = I + W A V A^T W^T is >= I for any covariance V; a network's Jacobian can break that, and a tiny p^T K p would
-        // send u (and the sample) off to huge values, so the curvature is floored at 1.
-        using (torch.NoGrad()) u = ConjugateGradient.Solve(ApplyK, b, CgIterations, minimumCurvature: 1.0);
+        using (torch.NoGrad()) u = ConjugateGradient.Solve(ApplyK, b, CgIterations);
         var likelihood = Vjp(Operator.Adjoint(_whitening.Transpose(u)), retain: false);
+        using (torch.NoGrad()) likelihood = likelihood.Mul(DataBound(likelihood.Mul(scale), b));
         return score.Detach().Add(likelihood).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Per item, min(1, ||b|| / ||W A d||) for the denoiser's correction d = V A^T W^T u. Exactly, W A d = M (I + M)^-1 b with
+    /// M = W A V A^T W^T positive semi-definite, so ||W A d|| &lt;= ||b||: the corrected denoiser never moves its prediction of
+    /// the data further than the data are from it. A few CG iterations on a network's Jacobian can break that by orders of
+    /// magnitude at high signal-to-noise (sigma_y far below sigma(t): the system's condition number is sigma^2 / sigma_y^2),
+    /// and the sample then explodes; the correction is scaled back onto the bound. A converged solve on a Gaussian prior never
+    /// triggers it.
+    /// </summary>
+    private Tensor DataBound(Tensor correction, Tensor b)
+    {
+        using var scope = torch.NewDisposeScope();
+        var moved = _whitening.Apply(Operator.Apply(correction.To(DType.Float64))).Flatten(1).Square().Sum([1]).Sqrt();
+        var allowed = b.Flatten(1).Square().Sum([1]).Sqrt();
+        var factor = allowed.Div(moved.Clamp(1e-300)).Clamp(max: 1.0);
+        return PerSample.Broadcast(factor, correction).To(correction.DType).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

@@ -17,20 +17,14 @@ public static class ConjugateGradient
     /// <paramref name="precondition"/> applies an SPD approximation of K^-1 (identity when null). With
     /// <paramref name="tolerance"/> it stops when every item's ||b - K u|| / ||b|| is below it. A new tensor.
     /// </summary>
-    /// <param name="minimumCurvature">
-    /// a lower bound m on K's Rayleigh quotient (p^T K p &gt;= m p^T p) that the caller knows from K's form (K = I + a positive
-    /// semi-definite term gives 1): where apply(p) reports less (an approximate operator, e.g. a network's Jacobian, that is not
-    /// positive semi-definite), m p^T p is used, so the step along p is never longer than that of the operator m I.
-    /// 0 (default): no bound; non-positive curvature still stops the item's progress (step 0).
-    /// </param>
     public static Tensor Solve(Func<Tensor, Tensor> apply, Tensor b, int iterations, Func<Tensor, Tensor>? precondition = null,
-        Tensor? initial = null, double? tolerance = null, double minimumCurvature = 0) =>
-        Solve(apply, b, iterations, precondition, initial, tolerance, out _, minimumCurvature);
+        Tensor? initial = null, double? tolerance = null) =>
+        Solve(apply, b, iterations, precondition, initial, tolerance, out _);
 
     /// <inheritdoc cref="Solve(Func{Tensor, Tensor}, Tensor, int, Func{Tensor, Tensor}?, Tensor?, double?)"/>
     /// <param name="used">the iterations run (fewer than <paramref name="iterations"/> only when the tolerance was met).</param>
     public static Tensor Solve(Func<Tensor, Tensor> apply, Tensor b, int iterations, Func<Tensor, Tensor>? precondition,
-        Tensor? initial, double? tolerance, out int used, double minimumCurvature = 0)
+        Tensor? initial, double? tolerance, out int used)
     {
         if (iterations < 0) throw new ArgumentOutOfRangeException(nameof(iterations), $"must be >= 0 (got {iterations})");
         using var scope = torch.NewDisposeScope();
@@ -60,9 +54,7 @@ public static class ConjugateGradient
             // Each iteration in its own scope: only the new state survives it.
             using var step = torch.NewDisposeScope();
             var kp = apply(p);
-            var curvature = Dot(p, kp);
-            if (minimumCurvature > 0) curvature = curvature.Maximum(Dot(p, p).Mul(minimumCurvature));
-            var alpha = SafeDivide(rz, curvature);
+            var alpha = SafeDivide(rz, Dot(p, kp));
             var uNext = u.Add(p.Mul(alpha)).MoveToOuterDisposeScope();
             var resNext = res.Sub(kp.Mul(alpha)).MoveToOuterDisposeScope();
             var zNext = Precondition(resNext);
