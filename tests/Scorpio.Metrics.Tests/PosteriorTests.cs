@@ -82,6 +82,21 @@ public class PosteriorTests
         for (int k = 0; k < levels.Length; k++) Assert.InRange(cov[k], levels[k] - 0.05, levels[k] + 0.05);
         var covNarrow = CredibleIntervalCoverage.Compute(new PosteriorSamples(new ImageData(narrow, n, h, w)), new ImageData(truth, h, w), levels);
         Assert.InRange(covNarrow[1], 0.17, 0.31);
+
+        // A mask counts only its pixels: the left half takes the narrow draws, the right half the calibrated ones, so the
+        // masked (left) coverage at 68% is the narrow ~0.24 (512 pixels: +-0.06) and the unmasked (right) half's ~0.68.
+        var mixed = new float[n * h * w];
+        var left = new float[h * w];
+        var right = new float[h * w];
+        for (int p = 0; p < h * w; p++)
+        {
+            bool isLeft = p % w < w / 2;
+            (isLeft ? left : right)[p] = 1;
+            for (int j = 0; j < n; j++) mixed[j * h * w + p] = isLeft ? narrow[j * h * w + p] : samples[j * h * w + p];
+        }
+        var mixedPosterior = new PosteriorSamples(new ImageData(mixed, n, h, w));
+        Assert.InRange(CredibleIntervalCoverage.Compute(mixedPosterior, new ImageData(truth, h, w), [0.68], left)[0], 0.15, 0.33);
+        Assert.InRange(CredibleIntervalCoverage.Compute(mixedPosterior, new ImageData(truth, h, w), [0.68], right)[0], 0.61, 0.75);
     }
 
     [Fact]

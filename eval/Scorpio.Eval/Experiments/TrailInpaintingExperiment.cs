@@ -388,7 +388,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
             var json = sc.ToJson();
             if (Sampled.Contains(method))
             {
-                var cov = MaskedCoverage.Compute(FitsFile.Read(Path.Combine($"{dir}_{method}", "samples.fits")), st.Truth.Data, m);
+                var cov = MaskedCoverage.Compute(FitsFile.Read(Path.Combine($"{dir}_{method}", "samples.fits")), st.Truth, m);
                 coverages[method].Add(cov);
                 cov.AddTo(json);
             }
