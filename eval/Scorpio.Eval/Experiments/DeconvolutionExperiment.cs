@@ -260,7 +260,7 @@ public sealed class DeconvolutionExperiment : IExperiment
             $"zeta was chosen from a scan of 2-sample runs by the data alone (chi^2/dof closest to 1): {string.Join(", ", r["dps_zeta_scan"]!.AsArray().Select(e => $"zeta {F(StampMath.D(e, "zeta"))}: chi^2/dof {F(StampMath.D(e, "chi2_per_dof"))}"))}; chosen zeta = {F(D("zeta"))}. " +
             $"Richardson-Lucy (`scorpio baseline rl`) and Wiener (`scorpio baseline wiener`) deconvolve the stamp replicated into 2x2 blocks with the same model-grid PSF; " +
             $"their setting was scanned (RL 10/30/100 iterations, Wiener NSR 0.001/0.01/0.1) and the best against the HST truth kept: an oracle choice in their favour. " +
-            $"Variance ratio: posterior over prior pixel variance (the same prior samples for both), mean within {F(D("aperture_radius_px"))} model px of the centre. Coverage: fraction of truth pixels inside the posterior's central 68%/95% intervals (the truth carries HST noise and the HST PSF, so this is only indicative).");
+            $"Variance ratio: posterior over prior pixel variance (the same prior samples for both), mean within {F(D("aperture_radius_px"))} model px of the centre. Coverage: fraction of truth pixels inside the posterior's central 68%/95% intervals, from the truth's rank among the samples (68% / 95% for a calibrated posterior whatever the sample count; the truth carries HST noise and the HST PSF, so this is only indicative).");
         sb.AppendLine();
         sb.AppendLine("| method | setting | RMS vs HST truth | RMS after HST-PSF matching | chi^2/dof (HSC pixels) | flux ratio | variance ratio | 68% / 95% coverage |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");

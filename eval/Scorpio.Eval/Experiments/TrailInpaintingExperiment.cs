@@ -243,7 +243,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
         {
             sb.AppendLine();
             sb.AppendLine("Coverage of the masked true pixels (all of them, not only those above 3 sigma) by each sampler's central 68% / 95% intervals across its samples " +
-                $"(replacement {set["samples"]}, RePaint {set["repaint_samples"]}, mmps {set["mmps_samples"]} samples; a calibrated fill holds about 68% / 95%; the true pixels carry their own noise, which a fill's spread should include):");
+                $"(replacement {set["samples"]}, RePaint {set["repaint_samples"]}, mmps {set["mmps_samples"]} samples; from the truth's rank among the samples, so a calibrated fill holds 68% / 95% whatever the sample count; the true pixels carry their own noise, which a fill's spread should include):");
             sb.AppendLine();
             sb.AppendLine("| stamp | masked pixels | 68% coverage: replacement / RePaint / mmps | 95% coverage: replacement / RePaint / mmps |");
             sb.AppendLine("|---|---|---|---|");

@@ -104,7 +104,7 @@ internal static class DemoReport
             new[] { "Richardson-Lucy, 30 iterations", Num(r.RmseRichardsonLucy) },
             new[] { "posterior median (Scorpio)", Num(r.RmsePosteriorMedian) },
         });
-        report.Raw("<p>Truth pixels inside the posterior's 16-84% interval: " + (100 * r.Coverage68).ToString("F1", Inv) + "% (68% for a calibrated posterior). " +
+        report.Raw("<p>Truth pixels inside the posterior's central 68% interval (from the truth's rank among the samples): " + (100 * r.Coverage68).ToString("F1", Inv) + "% (68% for a calibrated posterior). " +
             "Full posterior metrics: <a href=\"posterior-eval/report.html\">posterior-eval/report.html</a>, <a href=\"posterior/report.html\">posterior/report.html</a>, " +
             "<a href=\"posterior/summary.json\">posterior/summary.json</a>.</p>");
         Commands(report, demo, "Make a PSF", "Observe", "Sample the posterior", "Baseline: Richardson", "Score the posterior");

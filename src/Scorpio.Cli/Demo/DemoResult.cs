@@ -6,7 +6,7 @@ internal sealed record DemoResult
     public required double RmseObservation { get; init; }
     public required double RmsePosteriorMedian { get; init; }
     public required double RmseRichardsonLucy { get; init; }
-    /// <summary>Fraction of truth pixels inside the posterior's 16-84% interval (0.68 for a calibrated posterior).</summary>
+    /// <summary>Fraction of truth pixels inside the posterior's central 68% interval, from the truth's rank among the samples (0.68 for a calibrated posterior at any sample count).</summary>
     public required double Coverage68 { get; init; }
     /// <summary>|sum over trail pixels of (reconstruction - truth)| / sum over trail pixels of truth.</summary>
     public required double InpaintFluxError { get; init; }

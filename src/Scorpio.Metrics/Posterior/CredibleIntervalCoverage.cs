@@ -1,12 +1,13 @@
 using Scorpio.Astro;
-using Scorpio.Metrics.Statistics;
 
 namespace Scorpio.Metrics.Posterior;
 
 /// <summary>
-/// Per-pixel coverage of central credible intervals: for each level q, the fraction of truth pixels
-/// lying inside the pixel's [(1-q)/2, (1+q)/2] posterior quantile range (linear interpolation
-/// between sorted samples). A calibrated posterior gives coverage ~ q; below q is over-confident.
+/// Per-pixel coverage of central credible intervals: for each level q, the fraction of truth pixels inside the pixel's
+/// central q posterior interval, from the truth's rank among the samples (<see cref="RankCoverage"/>), so that a
+/// calibrated posterior gives q for any number of samples. Below q is over-confident, above q too wide. (Quantiles
+/// interpolated between the sorted samples would not: with 16 exact samples they hold 0.61 of the truths at "68%" and
+/// 0.85 at "95%", with 4 samples 0.45 at "70%".)
 /// </summary>
 public static class CredibleIntervalCoverage
 {
@@ -24,23 +25,19 @@ public static class CredibleIntervalCoverage
         if (mask is not null && mask.Length != posterior.PixelCount)
             throw new UserInputException($"the coverage mask has {mask.Length} pixels but each posterior sample has {posterior.PixelCount}");
         long counted = mask?.LongCount(v => v != 0) ?? posterior.PixelCount;
-        var inside = new long[levels.Count];
+        var inside = new double[levels.Count];
         object gate = new();
-        Parallel.For(0, posterior.PixelCount, () => (new double[posterior.Count], new long[levels.Count]), (p, _, state) =>
+        Parallel.For(0, posterior.PixelCount, () => (new double[posterior.Count], new double[levels.Count]), (p, _, state) =>
         {
-            var (buf, counts) = state;
+            var (buf, weights) = state;
             if (mask is not null && mask[p] == 0) return state;
             posterior.PixelValues(p, buf);
-            Array.Sort(buf);
-            double t = truth.Data[p];
-            for (int k = 0; k < levels.Count; k++)
-            {
-                double lo = Descriptive.QuantileSorted(buf, (1 - levels[k]) / 2);
-                double hi = Descriptive.QuantileSorted(buf, (1 + levels[k]) / 2);
-                if (t >= lo && t <= hi) counts[k]++;
-            }
+            double t = truth.Data[p], below = 0;
+            // Ties (a sample equal to the truth, e.g. a pixel copied from the data) count half below.
+            foreach (double v in buf) below += v < t ? 1 : v == t ? 0.5 : 0;
+            for (int k = 0; k < levels.Count; k++) weights[k] += RankCoverage.Weight(below, posterior.Count, levels[k]);
             return state;
         }, state => { lock (gate) for (int k = 0; k < levels.Count; k++) inside[k] += state.Item2[k]; });
-        return inside.Select(c => counted > 0 ? (double)c / counted : double.NaN).ToArray();
+        return inside.Select(c => counted > 0 ? c / counted : double.NaN).ToArray();
     }
 }
