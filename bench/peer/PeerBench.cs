@@ -110,7 +110,7 @@ internal sealed class PeerBench(PeerSettings s)
 
             string steps = $"{s.Evaluations}";
             List<string> sArgs = posterior
-                ? ["posterior", "--prior", Path_("run"), "--obs", Path_("y.fits"), "--psf", Path_("psf.fits"), "--sigma", $"{NoiseSigma}",
+                ? ["posterior", "--method", "score", "--prior", Path_("run"), "--obs", Path_("y.fits"), "--psf", Path_("psf.fits"), "--sigma", $"{NoiseSigma}",
                    "--covariance", "fourier", "--sampler", "euler-maruyama", "--grid", "uniform", "--steps", steps, "--n", $"{s.Batch}",
                    "--batch", $"{s.Batch}", "--prior-samples", "0", "--out", Path_("post"), "--threads", $"{s.Threads}", "--seed", "1"]
                 : ["sample", "--model", Path_("run"), "--sampler", "euler-maruyama", "--steps", steps, "--n", $"{s.Batch}", "--batch", $"{s.Batch}",

@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "report")
 string[] cases = ["ncsnpp-forward", "ncsnpp-train", "ddpm-forward", "sample", "posterior"];
 int[] sizes = [32, 64];
 int batch = 16, threads = 2, rounds = 3, warmup = 1, evaluations = 100;
-string waitPolicy = "passive", ddpmPreset = "ddpm-paper", outDir = "bench/results", python = "/usr/bin/python3";
+string waitPolicy = "passive", ddpmPreset = "ddpm-ho-paper", outDir = "bench/results", python = "/usr/bin/python3";
 for (int k = 0; k < args.Length; k++)
 {
     switch (args[k])
