@@ -31,17 +31,18 @@ public sealed class HallucinationExperiment : IExperiment
     private const double ApertureRadius = 8; // model px, the galaxy's core on the 32x32 grid
     /// <summary>The posterior methods compared: the score posterior and moment-matching posterior sampling.</summary>
     private static readonly string[] PosteriorMethods = { "score", "mmps" };
-    // mmps' full-run settings (its defaults are 200 Karras points): see Run.
-    private const int MmpsSteps = 30, MmpsSamples = 8;
+    // mmps' full-run settings: its default 200 Karras points (see Run).
+    private const int MmpsSteps = MmpsPosteriorMethod.DefaultSteps, MmpsSamples = 8;
 
     public JsonObject Run(ExperimentContext ctx)
     {
         using var prior = LoadedModel.Load(ctx, GalaxyPrior.Get(ctx));
         string W(string f) => Path.Combine(ctx.WorkDir, f);
         int n = ctx.Pick(3, 16), priorN = ctx.Pick(3, 24), steps = ctx.Pick(10, 150);
-        // mmps costs about 6 score evaluations per step (4 CG iterations of vector-Jacobian products; measured on this prior at
-        // 8 samples: about 0.12 s per sample and step on a shared 2-core CPU): fewer points and samples than the score posterior,
-        // so its 11 runs add about 5 minutes.
+        // mmps at its default 200 points: Euler-Maruyama on a coarse grid leaves the high-SNR posterior far too wide, whatever
+        // the posterior score (magnitude 18, 8 samples: mmps' variance ratio 0.975 at 30 points, 0.067 at 100, 0.019 at 200;
+        // the score posterior's 1.76 at 30 and 0.049 at 150). Each step costs about 6 score evaluations (4 CG iterations of
+        // vector-Jacobian products; about 100 s per run of 8 samples on a shared 2-core CPU), so its 11 runs add about 18 minutes.
         int mmpsN = ctx.Pick(3, MmpsSamples), mmpsSteps = ctx.Pick(5, MmpsSteps);
 
         ctx.Step("a held-out galaxy (a seed the prior's training set did not use) and the PSF");
@@ -185,7 +186,7 @@ public sealed class HallucinationExperiment : IExperiment
             "The noise was set so that the matched-filter SNR ||A x|| / sigma at magnitude 18 equals the paper's 699.3; the other SNRs follow. " +
             $"Posterior: `scorpio posterior --likelihood gaussian --sampler euler-maruyama` ({r["posterior_samples"]} samples, {r["steps"]} steps) with the prior `models/{r["prior"]}`; " +
             (r["mmps"] is JsonObject mm ? $"and `scorpio posterior --method mmps` (moment-matching posterior sampling, Rozet et al. 2024: the denoiser's covariance in the likelihood, " +
-                $"{mm["cg_iterations"]} conjugate-gradient iterations per step; {mm["sampler"]}, {mm["steps"]} points instead of its default 200, {mm["posterior_samples"]} samples, to bound its cost: each step costs about 6 score evaluations); " : "") +
+                $"{mm["cg_iterations"]} conjugate-gradient iterations per step; {mm["sampler"]}, " + MmpsGrid(mm) + "); " : "") +
             $"prior variance from {r["prior_samples"]} prior samples (`scorpio sample`, same sampler and grid). " +
             $"Variance ratio: mean of posterior / prior pixel variance within {F(StampMath.D(r, "aperture_radius_px"))} px of the centre (the paper's radius is not legible in the seed text).");
         sb.AppendLine();
@@ -240,6 +241,12 @@ public sealed class HallucinationExperiment : IExperiment
             $"{r["posterior_samples"]} / {r["prior_samples"]} samples, so each variance ratio carries sampling noise of roughly 1/sqrt(samples/2).");
         return sb.ToString();
     }
+
+    /// <summary>mmps' grid and sample count as the run recorded them (runs at 30 points, before 200, read as they did).</summary>
+    private static string MmpsGrid(JsonObject mm) => StampMath.D(mm, "steps") >= 200
+        ? $"{mm["steps"]} points, {mm["posterior_samples"]} samples: at 30 points Euler-Maruyama's coarse steps left the magnitude-18 posterior " +
+          "as wide as the prior (variance ratio 0.975) and did the same to the score posterior (1.76); each step costs about 6 score evaluations"
+        : $"{mm["steps"]} points instead of its default 200, {mm["posterior_samples"]} samples, to bound its cost: each step costs about 6 score evaluations";
 
     /// <summary>Whether the variance ratio grows as the SNR falls, chosen from the numbers.</summary>
     private static string Verdict(JsonArray rows, double rho, int up)
