@@ -91,9 +91,8 @@ public sealed class DeconvolutionExperiment : IExperiment
 
         // Prior samples, drawn once: the flux reference below and the prior variance of both posteriors' variance ratios.
         int n = ctx.Pick(4, 24), priorN = ctx.Pick(4, 24), steps = ctx.Pick(20, 250), dpsSteps = ctx.Pick(10, 400), dpsN = ctx.Pick(2, 8);
-        // mmps: its default sampler and CG iterations; one step costs about 6 score evaluations (about 0.11 s per sample and step
-        // at 16 samples on a shared 2-core CPU), so fewer points than its default 200: about 3 minutes.
-        int mmpsSteps = ctx.Pick(5, 100), mmpsN = ctx.Pick(3, 16);
+        // mmps at its defaults (sampler, points, CG iterations); one score evaluation costs about 6 network passes.
+        int mmpsSteps = ctx.Pick(5, MmpsPosteriorMethod.DefaultSteps), mmpsN = ctx.Pick(3, 16);
         ctx.Step("prior samples");
         int side = GalaxyPrior.ImageSize, pix = side * side;
         var priorStack = ctx.Sample(prior, "euler-maruyama", steps, "karras", priorN, ctx.Seed + 1).Reshape(priorN, 1, side, side);
@@ -225,6 +224,7 @@ public sealed class DeconvolutionExperiment : IExperiment
             ["truth_rms"] = StampMath.Rms(truth),
             ["psf_model_grid_px"] = ModelPsfSize, ["hst_psf_model_grid_px"] = HstPsfSize,
             ["aperture_radius_px"] = ApertureRadius,
+            ["coverage_rule"] = "rank",
             ["zeta"] = zeta, ["dps_zeta_scan"] = scan,
             ["prior"] = Path.GetFileName(prior.Dir.TrimEnd('/')),
             ["best_rl"] = bestRl, ["best_wiener"] = bestWiener,
@@ -255,12 +255,15 @@ public sealed class DeconvolutionExperiment : IExperiment
         sb.AppendLine();
         sb.AppendLine($"**Methods.** Score posterior: `scorpio posterior {(m["mmps"] is null ? "" : "--method score ")}--likelihood gaussian --sigma S --sampler euler-maruyama` ({m["score"]?["setting"]}). " +
             (m["mmps"] is null ? "" : $"mmps: `scorpio posterior --method mmps --sigma S --steps K` (moment-matching posterior sampling, Rozet et al. 2024, the command's default with Gaussian noise: " +
-                $"the likelihood carries the denoiser's covariance, solved by conjugate gradient; {m["mmps"]!["setting"]}: fewer points than its default 200 because each step costs about 6 score evaluations). ") +
+                $"the likelihood carries the denoiser's covariance, solved by conjugate gradient; {m["mmps"]!["setting"]}" + (m["mmps"]!["setting"]!.GetValue<string>().StartsWith("euler-maruyama", StringComparison.Ordinal)
+                ? ": fewer points than its default 200 because each step costs about 6 score evaluations). " : ": its defaults). ")) +
             $"DPS: `--method dps --zeta Z` ({m["dps"]?["setting"]}). DPS's step is diffusion4astro's 2 zeta grad ||r|| (relative pixel weights, so independent of sigma); its default zeta = 1 was tuned on 256x256 images, not on this 16x16 stamp at this noise level, so " +
             $"zeta was chosen from a scan of 2-sample runs by the data alone (chi^2/dof closest to 1): {string.Join(", ", r["dps_zeta_scan"]!.AsArray().Select(e => $"zeta {F(StampMath.D(e, "zeta"))}: chi^2/dof {F(StampMath.D(e, "chi2_per_dof"))}"))}; chosen zeta = {F(D("zeta"))}. " +
             $"Richardson-Lucy (`scorpio baseline rl`) and Wiener (`scorpio baseline wiener`) deconvolve the stamp replicated into 2x2 blocks with the same model-grid PSF; " +
             $"their setting was scanned (RL 10/30/100 iterations, Wiener NSR 0.001/0.01/0.1) and the best against the HST truth kept: an oracle choice in their favour. " +
-            $"Variance ratio: posterior over prior pixel variance (the same prior samples for both), mean within {F(D("aperture_radius_px"))} model px of the centre. Coverage: fraction of truth pixels inside the posterior's central 68%/95% intervals, from the truth's rank among the samples (68% / 95% for a calibrated posterior whatever the sample count; the truth carries HST noise and the HST PSF, so this is only indicative).");
+            $"Variance ratio: posterior over prior pixel variance (the same prior samples for both), mean within {F(D("aperture_radius_px"))} model px of the centre. Coverage: fraction of truth pixels inside the posterior's central 68%/95% intervals" +
+            (r["coverage_rule"] is null ? " (the truth" : ", from the truth's rank among the samples (68% / 95% for a calibrated posterior whatever the sample count; the truth") +
+            " carries HST noise and the HST PSF, so this is only indicative).");
         sb.AppendLine();
         sb.AppendLine("| method | setting | RMS vs HST truth | RMS after HST-PSF matching | chi^2/dof (HSC pixels) | flux ratio | variance ratio | 68% / 95% coverage |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");

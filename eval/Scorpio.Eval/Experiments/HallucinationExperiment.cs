@@ -31,7 +31,7 @@ public sealed class HallucinationExperiment : IExperiment
     private const double ApertureRadius = 8; // model px, the galaxy's core on the 32x32 grid
     /// <summary>The posterior methods compared: the score posterior and moment-matching posterior sampling.</summary>
     private static readonly string[] PosteriorMethods = { "score", "mmps" };
-    // mmps' full-run settings: its default 200 Karras points (see Run).
+    // mmps' full-run settings: its default sampler and points (see Run).
     private const int MmpsSteps = MmpsPosteriorMethod.DefaultSteps, MmpsSamples = 8;
 
     public JsonObject Run(ExperimentContext ctx)
@@ -39,10 +39,10 @@ public sealed class HallucinationExperiment : IExperiment
         using var prior = LoadedModel.Load(ctx, GalaxyPrior.Get(ctx));
         string W(string f) => Path.Combine(ctx.WorkDir, f);
         int n = ctx.Pick(3, 16), priorN = ctx.Pick(3, 24), steps = ctx.Pick(10, 150);
-        // mmps at its default 200 points: Euler-Maruyama on a coarse grid leaves the high-SNR posterior far too wide, whatever
-        // the posterior score (magnitude 18, 8 samples: mmps' variance ratio 0.975 at 30 points, 0.067 at 100, 0.019 at 200;
-        // the score posterior's 1.76 at 30 and 0.049 at 150). Each step costs about 6 score evaluations (4 CG iterations of
-        // vector-Jacobian products; about 100 s per run of 8 samples on a shared 2-core CPU), so its 11 runs add about 18 minutes.
+        // mmps at its defaults (EDM's Heun, 35 points): Euler-Maruyama on a coarse grid leaves the high-SNR posterior far too
+        // wide, whatever the posterior score (magnitude 18, 8 samples: mmps' variance ratio 0.975 at 30 points, 0.067 at 100,
+        // 0.019 at 200; the score posterior's 1.76 at 30 and 0.049 at 150). Each score evaluation costs about 6 network passes
+        // (4 CG iterations of vector-Jacobian products).
         int mmpsN = ctx.Pick(3, MmpsSamples), mmpsSteps = ctx.Pick(5, MmpsSteps);
 
         ctx.Step("a held-out galaxy (a seed the prior's training set did not use) and the PSF");
@@ -243,10 +243,14 @@ public sealed class HallucinationExperiment : IExperiment
     }
 
     /// <summary>mmps' grid and sample count as the run recorded them (runs at 30 points, before 200, read as they did).</summary>
-    private static string MmpsGrid(JsonObject mm) => StampMath.D(mm, "steps") >= 200
-        ? $"{mm["steps"]} points, {mm["posterior_samples"]} samples: at 30 points Euler-Maruyama's coarse steps left the magnitude-18 posterior " +
-          "as wide as the prior (variance ratio 0.975) and did the same to the score posterior (1.76); each step costs about 6 score evaluations"
-        : $"{mm["steps"]} points instead of its default 200, {mm["posterior_samples"]} samples, to bound its cost: each step costs about 6 score evaluations";
+    private static string MmpsGrid(JsonObject mm) =>
+        mm["sampler"]!.GetValue<string>().StartsWith("edm-heun", StringComparison.Ordinal)
+            ? $"{mm["steps"]} points, its default, {mm["posterior_samples"]} samples: Euler-Maruyama at 30 points had left the magnitude-18 posterior " +
+              "as wide as the prior (variance ratio 0.975) and did the same to the score posterior (1.76); each Heun step costs about 12 score evaluations"
+            : StampMath.D(mm, "steps") >= 200
+                ? $"{mm["steps"]} points, {mm["posterior_samples"]} samples: at 30 points Euler-Maruyama's coarse steps left the magnitude-18 posterior " +
+                  "as wide as the prior (variance ratio 0.975) and did the same to the score posterior (1.76); each step costs about 6 score evaluations"
+                : $"{mm["steps"]} points instead of its default 200, {mm["posterior_samples"]} samples, to bound its cost: each step costs about 6 score evaluations";
 
     /// <summary>Whether the variance ratio grows as the SNR falls, chosen from the numbers.</summary>
     private static string Verdict(JsonArray rows, double rho, int up)

@@ -51,7 +51,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
         int tiles = ctx.Pick(2, 8), realisations = ctx.Pick(2, 8), samples = ctx.Pick(2, 4), steps = ctx.Pick(10, 100);
         // pnp-dm (Langevin likelihood step on the noise score) costs ~20x the score method per sample: realisation 0 of
         // every tile only, with a shorter final stretch at rho_min than its default 100 iterations.
-        int pnpFinalIterations = ctx.Pick(4, 30);
+        int pnpFinalIterations = ctx.Pick(4, 30), gaussianSteps = ctx.Pick(5, MmpsPosteriorMethod.DefaultSteps);
         int width = ctx.Pick(8, 16), trainSteps = ctx.Pick(20, 4000), batch = ctx.Pick(8, 16);
         double trainMinutes = ctx.Pick(1.0, 6.0);
         int traceFrames = ctx.Pick(4, 256), tilesPerFrame = ctx.Pick(8, 8), darkFrames = ctx.Pick(1, 24);
@@ -189,7 +189,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
                 string gaussOut = Path.Combine(postRoot, $"gauss_t{k}_r{r}");
                 sw.Restart();
                 var gaussProblem = ScorpioCalls.Exposure(obs, source, sigma: Math.Round(gaussianSigma, 2)) with { Form = CovarianceForm.Diagonal };
-                ctx.Posterior(prior, gaussProblem, PosteriorMethods.Default, settings, samples, postSeed, gaussOut);
+                ctx.Posterior(prior, gaussProblem, PosteriorMethods.Default, new PosteriorSettings { Steps = gaussianSteps }, samples, postSeed, gaussOut);
                 gaussianSeconds += sw.Elapsed.TotalSeconds;
                 tileImages["gaussian"][r, k] = ReadPlane(Path.Combine(gaussOut, "median.fits"));
                 AddCoverage("gaussian", gaussOut, cleanTile, tiles * realisations);
@@ -283,6 +283,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
             },
             ["slicSecondsPerPosterior"] = Math.Round(slicSeconds / (tiles * realisations), 2),
             ["gaussianMethod"] = PosteriorMethods.Default,
+            ["gaussianSampler"] = $"{MmpsPosteriorMethod.DefaultSampler}, {gaussianSteps} Karras points",
             ["gaussianSecondsPerPosterior"] = Math.Round(gaussianSeconds / (tiles * realisations), 2),
             ["pnpDm"] = new JsonObject
             {
@@ -403,6 +404,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
         double N(JsonNode? n) => n!.GetValue<double>();
         string F(double v, int d = 1) => v.ToString("F" + d, CultureInfo.InvariantCulture);
         var ex = r["extraction"]!;
+        bool legacy = r["coverage"] is null;   // written before the rank coverage, mmps and pnp-dm were added
         double colMed = N(ex["columnMedian"]!["meanScatter"]), slic = N(ex["slic"]!["meanScatter"]);
         double flux = N(r["meanTrueColumnFluxDN"]);
         var sb = new StringBuilder();
@@ -417,8 +419,8 @@ public sealed class JwstOneOverFExperiment : IExperiment
             $"Observations: {set["tiles"]} tiles of 32x32 centred on order 1, one every {set["tileStride"]} columns from {set["firstColumn"]} to {set["lastColumn"]} (about {F(N(set["wavelengthMicronsAtLastColumn"]), 2)}-{F(N(set["wavelengthMicronsAtFirstColumn"]), 2)} um by the simulator's " +
             $"linear wavelength solution: the paper's 2.4-2.84 um region, its columns 1-500), each with {set["realisations"]} noise realisations. Posterior: `scorpio posterior --likelihood slic --noise-model RUN`, " +
             $"{set["posteriorSamples"]} samples of {set["samplerSteps"]} {set["sampler"]} steps per tile and realisation; the Gaussian-likelihood posterior (white noise, sigma = {set["gaussianSigmaDN"]} DN, the total " +
-            $"per-pixel rms; `--method {r["gaussianMethod"]}`, the default for Gaussian noise, at the same steps) as a third method; and, on realisation 0 of every tile, " +
-            $"SLIC through `--method pnp-dm` (split Gibbs, its likelihood step Langevin dynamics on the noise score; {r["pnpDm"]!["finalIterations"]} final iterations at rho_min instead of the default 100). Baseline: `ColumnMedianCorrection` (Scorpio.Astro) on the full 256-row columns with the trace masked " +
+            (legacy ? "per-pixel rms) as a third method." : $"per-pixel rms; `--method {r["gaussianMethod"]}`, the default for Gaussian noise: {r["gaussianSampler"]}) as a third method; and, on realisation 0 of every tile, " +
+            $"SLIC through `--method pnp-dm` (split Gibbs, its likelihood step Langevin dynamics on the noise score; {r["pnpDm"]!["finalIterations"]} final iterations at rho_min instead of the default 100).") + " Baseline: `ColumnMedianCorrection` (Scorpio.Astro) on the full 256-row columns with the trace masked " +
             $"({F(100 * N(set["traceMaskFraction"]))}% of pixels) and the clean frame as the time-series median frame (its many-integration limit); also with a 5-sigma " +
             $"time-series outlier clip (cosmic rays), and on the 32-row tile alone (the information the SLIC posterior sees; only {F(100 * N(set["tileColumnsCorrectableAlone"]), 0)}% of the tile columns have the 4 unmasked pixels it needs, the others stay uncorrected). Metric (the paper's): box extraction of order 1 " +
             $"(half-height {set["boxHalfWidth"]} px along the trace fitted to the clean frame), per-column standard deviation over the realisations averaged over columns; bias = mean " +
@@ -427,7 +429,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
         sb.AppendLine("| method | scatter of extracted flux (DN) | scatter / column median | mean bias (DN) | mean bias (% of flux) | mean abs. bias (DN) | RMS error vs truth (DN) | pixel RMSE (DN) |");
         sb.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (m, label) in new[] { ("noisy", "noisy frame (no correction)"), ("columnMedian", "column median (full columns)"), ("columnMedianClip", "column median + CR clip"),
-                     ("columnMedianTile", "column median (32-row tile only)"), ("slic", "**SLIC posterior median**"), ("gaussian", $"Gaussian-likelihood posterior median ({r["gaussianMethod"]})") })
+                     ("columnMedianTile", "column median (32-row tile only)"), ("slic", "**SLIC posterior median**"), ("gaussian", legacy ? "Gaussian-likelihood posterior median" : $"Gaussian-likelihood posterior median ({r["gaussianMethod"]})") })
         {
             var e = ex[m]!;
             sb.AppendLine($"| {label} | {F(N(e["meanScatter"]))} | {F(N(e["meanScatter"]) / colMed, 2)} | {F(N(e["meanBias"]))} | {F(N(e["relativeBiasPercent"]), 2)} | " +
@@ -437,9 +439,15 @@ public sealed class JwstOneOverFExperiment : IExperiment
         sb.AppendLine($"| *paper (Legin et al. 2023), column median* | *{F(N(paper["columnMedianScatter"]))} (arbitrary units, 100 real darks)* | *1.00* | | | | | |");
         sb.AppendLine($"| *paper (Legin et al. 2023), SLIC* | *{F(N(paper["slicScatter"]))}* | *{F(N(paper["slicScatter"]) / N(paper["columnMedianScatter"]), 2)}* | | | | | |");
         sb.AppendLine();
-        var cov = r["coverage"]!;
-        var pnp = r["pnpDm"]!;
+        var cov = r["coverage"];
+        var pnp = r["pnpDm"];
         string Cov(JsonNode c) => $"{F(100 * N(c["70"]))}% / {F(100 * N(c["95"]))}%";
+        if (legacy)
+            sb.AppendLine($"SLIC's own error bar on the extracted flux (std over posterior samples, averaged): {F(N(r["slicPosteriorSpreadOfExtractedFlux"]))} DN, against its scatter over " +
+                $"realisations of {F(slic)} DN; fraction of clean pixels inside the SLIC 15-85% band: {F(100 * N(r["slicCoverage15to85"]))}% (70% if calibrated). " +
+                $"Time per posterior (one tile, {set["posteriorSamples"]} samples): SLIC {F(N(r["slicSecondsPerPosterior"]))} s, Gaussian {F(N(r["gaussianSecondsPerPosterior"]))} s.");
+        else
+        {
         sb.AppendLine($"SLIC's own error bar on the extracted flux (std over posterior samples, averaged): {F(N(r["slicPosteriorSpreadOfExtractedFlux"]))} DN, against its scatter over " +
             $"realisations of {F(slic)} DN. Clean pixels inside the central 70% (15-85%) / 95% intervals, from the truth's rank among the {set["posteriorSamples"]} samples " +
             $"(70% / 95% if calibrated, whatever the sample count): SLIC {Cov(cov["slic"]!)}, Gaussian likelihood ({r["gaussianMethod"]}) {Cov(cov["gaussian"]!)}. " +
@@ -448,6 +456,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
         sb.AppendLine($"SLIC by pnp-dm ({pnp["subset"]}): coverage {Cov(pnp["coverage"]!)} against the score method's {Cov(pnp["slicScoreCoverageSameSubset"]!)} on the same observations; " +
             $"pixel RMSE of the posterior median {F(N(pnp["pixelRmse"]), 2)} DN against {F(N(pnp["slicScorePixelRmseSameSubset"]), 2)}; {F(N(pnp["secondsPerPosterior"]))} s per posterior" +
             (pnp["effectiveSampleSizeMedian"] is JsonNode essNode ? $"; effective sample size of the final stretch {F(N(essNode), 1)} over {set["posteriorSamples"]} chains." : "."));
+        }
         sb.AppendLine();
         sb.AppendLine($"![tiles]({figureLink}/tiles.png)");
         sb.AppendLine();
@@ -489,7 +498,18 @@ public sealed class JwstOneOverFExperiment : IExperiment
         };
         var best = labels.Keys.OrderBy(m => N(ex[m]!["rmse"])).First();
         sb.Append($"Lowest RMS error of the extracted spectrum among the corrections: {labels[best]} ({F(N(ex[best]!["rmse"]))} DN). ");
-        double coverage = 100 * N(cov["slic"]!["70"]), pnpCoverage = 100 * N(pnp["coverage"]!["70"]), sameSubset = 100 * N(pnp["slicScoreCoverageSameSubset"]!["70"]);
+        if (legacy)
+        {
+            double legacyCoverage = 100 * N(r["slicCoverage15to85"]);
+            sb.AppendLine(legacyCoverage < 50
+                ? $"The SLIC 15-85% band holds only {F(legacyCoverage)}% of the clean pixels instead of 70%: at this training budget the posterior is over-confident, so its error bars must not be trusted yet."
+                : legacyCoverage > 85
+                    ? $"The SLIC 15-85% band holds {F(legacyCoverage)}% of the clean pixels (70% if calibrated): the posterior is under-confident."
+                    : $"The SLIC 15-85% band holds {F(legacyCoverage)}% of the clean pixels, near the calibrated 70%.");
+        }
+        else
+        {
+        double coverage = 100 * N(cov!["slic"]!["70"]), pnpCoverage = 100 * N(pnp!["coverage"]!["70"]), sameSubset = 100 * N(pnp["slicScoreCoverageSameSubset"]!["70"]);
         sb.Append(coverage < 60
             ? $"The SLIC 15-85% band holds only {F(coverage)}% of the clean pixels instead of 70%: at this training budget the posterior is over-confident, so its error bars must not be trusted yet. "
             : coverage > 80
@@ -498,6 +518,7 @@ public sealed class JwstOneOverFExperiment : IExperiment
         sb.AppendLine(Math.Abs(pnpCoverage - 70) < Math.Abs(sameSubset - 70)
             ? $"pnp-dm comes nearer the nominal 70% on the same observations ({F(pnpCoverage)}% against {F(sameSubset)}%), at {F(N(pnp["secondsPerPosterior"]) / N(r["slicSecondsPerPosterior"]), 0)} times the cost."
             : $"pnp-dm does not come nearer the nominal 70% on the same observations ({F(pnpCoverage)}% against the score method's {F(sameSubset)}%), at {F(N(pnp["secondsPerPosterior"]) / N(r["slicSecondsPerPosterior"]), 0)} times the cost.");
+        }
         sb.AppendLine();
         sb.AppendLine("The held-out darks come from one simulated detector, so its hot pixels sit in the same place in every realisation: they enter the bias, not the scatter " +
             "(no bad-pixel map is applied for any method). The real median frame's own bad pixels are part of the truth.");

@@ -52,9 +52,9 @@ public sealed class TrailInpaintingExperiment : IExperiment
         // Full: sized for <= 25 min on a 2-core CPU shared with other jobs; RePaint costs `resample` times replacement per
         // step, so it runs half the steps and fewer samples.
         int steps = ctx.Pick(8, 100), n = ctx.Pick(2, 6), resample = ctx.Pick(2, 10), repaintSteps = ctx.Pick(8, 50), repaintN = ctx.Pick(2, 4);
-        // mmps costs about 6 network evaluations per step (4 CG iterations; about 0.12 s per sample and step on a shared 2-core
-        // CPU): few points and replacement's sample count, so its 14 fills add about 5 minutes.
-        var mmps = new MmpsRun(ctx.Pick(5, 30), ctx.Pick(3, 6));
+        // mmps at its defaults (EDM's Heun, 35 points: 69 score evaluations of about 6 network passes each) with replacement's
+        // sample count: Euler-Maruyama at 30 points had left high-SNR posteriors too wide (the hallucination experiment).
+        var mmps = new MmpsRun(ctx.Pick(5, Scorpio.Posterior.MmpsPosteriorMethod.DefaultSteps), ctx.Pick(3, 6));
         string w = ctx.WorkDir;
 
         // Flux scale: the prior knows pixels in [0, A] (clip normalisation) with noise recipe.NoiseSigma. A real stamp is
@@ -157,7 +157,7 @@ public sealed class TrailInpaintingExperiment : IExperiment
                 ["steps"] = steps, ["samples"] = n, ["repaint_resample"] = resample, ["repaint_steps"] = repaintSteps, ["repaint_samples"] = repaintN, ["start_fraction"] = Scorpio.Posterior.Inpainting.DefaultStart,
                 ["jump"] = Scorpio.Posterior.Inpainting.DefaultJump, ["trail_width_sigma_px"] = TrailWidth, ["min_significant_pixels_under_trail"] = MinSignificant,
                 ["simulated_peak_median"] = simPeak, ["peak_target"] = peakTarget, ["recovered"] = "median of the samples",
-                ["mmps_steps"] = mmps.Steps, ["mmps_samples"] = mmps.Samples, ["mmps_sampler"] = $"{Scorpio.Posterior.MmpsPosteriorMethod.DefaultSampler} (karras grid)",
+                ["coverage_rule"] = "rank", ["mmps_steps"] = mmps.Steps, ["mmps_samples"] = mmps.Samples, ["mmps_sampler"] = $"{Scorpio.Posterior.MmpsPosteriorMethod.DefaultSampler} (karras grid)",
                 ["mmps_cg_iterations"] = Scorpio.Posterior.MmpsPosteriorMethod.DefaultCgIterations,
             },
             ["trail_line"] = line.ToJson(),
@@ -200,8 +200,9 @@ public sealed class TrailInpaintingExperiment : IExperiment
             $"{set["repaint_steps"]} steps, {set["repaint_samples"]} samples: each step costs {set["repaint_resample"]} network evaluations), both from t = {F(D(set["start_fraction"]))} T, " +
             $"scored on the {set["recovered"]}; " +
             (hasMmps ? $"by the masked inverse problem, `scorpio posterior --method mmps --mask trail.fits --sigma S` (moment-matching posterior sampling, Rozet et al. 2024: the trail pixels carry no information, " +
-                $"every other pixel the stamp's Gaussian noise sigma, so unlike replacement the observed pixels are denoised too; {set["mmps_sampler"]}, {set["mmps_steps"]} points instead of its default 200, " +
-                $"{set["mmps_cg_iterations"]} CG iterations, {set["mmps_samples"]} samples: each step costs about 6 network evaluations), scored on its median; " : "") +
+                $"every other pixel the stamp's Gaussian noise sigma, so unlike replacement the observed pixels are denoised too; {set["mmps_sampler"]}, {set["mmps_steps"]} points" +
+                (set["mmps_sampler"]!.GetValue<string>().StartsWith("euler-maruyama", StringComparison.Ordinal) ? " instead of its default 200" : ", its default") +
+                $", {set["mmps_cg_iterations"]} CG iterations, {set["mmps_samples"]} samples: each " + (set["coverage_rule"] is null ? "step costs about 6 network evaluations" : "score evaluation costs about 6 network passes") + "), scored on its median; " : "") +
             "and by `scorpio baseline interpolate` (harmonic interpolation). " +
             "Scale-down: the paper used 1000 reverse steps of a 64x64 PROBES DDPM trained on real galaxies; here a CPU-sized prior trained on simulated galaxies fills real ones.");
         sb.AppendLine();
@@ -243,7 +244,9 @@ public sealed class TrailInpaintingExperiment : IExperiment
         {
             sb.AppendLine();
             sb.AppendLine("Coverage of the masked true pixels (all of them, not only those above 3 sigma) by each sampler's central 68% / 95% intervals across its samples " +
-                $"(replacement {set["samples"]}, RePaint {set["repaint_samples"]}, mmps {set["mmps_samples"]} samples; from the truth's rank among the samples, so a calibrated fill holds 68% / 95% whatever the sample count; the true pixels carry their own noise, which a fill's spread should include):");
+                $"(replacement {set["samples"]}, RePaint {set["repaint_samples"]}, mmps {set["mmps_samples"]} samples; " +
+                (set["coverage_rule"] is null ? "a calibrated fill holds about 68% / 95%" : "from the truth's rank among the samples, so a calibrated fill holds 68% / 95% whatever the sample count") +
+                "; the true pixels carry their own noise, which a fill's spread should include):");
             sb.AppendLine();
             sb.AppendLine("| stamp | masked pixels | 68% coverage: replacement / RePaint / mmps | 95% coverage: replacement / RePaint / mmps |");
             sb.AppendLine("|---|---|---|---|");

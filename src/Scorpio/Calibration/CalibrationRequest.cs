@@ -22,20 +22,9 @@ public sealed record CalibrationRequest
     public int SamplesPerTruth { get; init; } = 8;
     /// <summary>A registered posterior method (<see cref="PosteriorMethods"/>).</summary>
     public string Method { get; init; } = PosteriorMethods.Default;
-    /// <summary>How the method runs (see <see cref="MethodSettings"/> for what runs when the steps are not given).</summary>
+    /// <summary>How the method runs; unset steps and sampler are the method's own defaults, as in scorpio posterior.</summary>
     public PosteriorSettings Settings { get; init; } = new();
 
-    /// <summary>
-    /// mmps' grid points in calibrate when <see cref="Settings"/> gives none: 50 Karras points, not scorpio posterior's 200,
-    /// so that 50 simulations of the demo prior take under 10 minutes on 2 CPU cores. On a stationary Gaussian prior fitted to
-    /// the simulated galaxies (exact network, docs/posterior-with-psf.md) 50 points gave 68% pixel coverage 0.683 and z sd
-    /// 1.250 (calibrated 1.255), as 200 points do; give --steps 200 to check the posterior's own default.
-    /// </summary>
-    public const int MmpsSteps = 50;
-
-    /// <summary><see cref="Settings"/> with calibrate's default steps for mmps (<see cref="MmpsSteps"/>) filled in.</summary>
-    public PosteriorSettings MethodSettings =>
-        Settings.Steps is null && Method == MmpsPosteriorMethod.MethodName ? Settings with { Steps = MmpsSteps } : Settings;
     /// <summary>Sampler that draws the truths from the prior (EDM's Heun, 18 points, 35 evaluations, by default).</summary>
     public string TruthSampler { get; init; } = "edm-heun";
     /// <summary>Grid points of <see cref="TruthSampler"/>; null = its default.</summary>

@@ -26,7 +26,7 @@ public static class CalibrationRun
     /// <summary>The checks that need no model (front ends call them first); errors name the setting.</summary>
     public static void CheckSettings(CalibrationRequest r)
     {
-        PosteriorPipeline.CheckSettings(r.Method, r.MethodSettings, r.SamplesPerTruth, 0, r.BatchSize, r.ApertureRadius);
+        PosteriorPipeline.CheckSettings(r.Method, r.Settings, r.SamplesPerTruth, 0, r.BatchSize, r.ApertureRadius);
         if (r.Simulations < 2) throw new InvalidSettingException("simulations", $"must be at least 2 (got {r.Simulations}); TARP and sbi's check want 10 or more (bins = simulations / 10), the issue's target 200");
         if (r.SamplesPerTruth < 2) throw new InvalidSettingException("samplesPerTruth", $"must be at least 2 (got {r.SamplesPerTruth}): the truth's rank among the samples is the statistic");
         if (r.Exposure.Observation is not null || r.Exposure.ObservationPath is not null)
@@ -79,7 +79,7 @@ public static class CalibrationRun
                 int g = Math.Min(group, r.Simulations - k0);
                 using var scope = torch.NewDisposeScope();
                 var ys = observations.Narrow(0, k0, g);
-                var method = PosteriorMethods.Create(r.Method, r.MethodSettings);
+                var method = PosteriorMethods.Create(r.Method, r.Settings);
                 Tensor samples;
                 try
                 {

@@ -14,10 +14,16 @@ namespace Scorpio.Posterior;
 /// </summary>
 public sealed class MmpsPosteriorMethod(PosteriorSettings settings) : IPosteriorMethod, IDisposable
 {
-    /// <summary>The default sampler: see docs/posterior-with-psf.md for the measurements behind it.</summary>
-    public const string DefaultSampler = "euler-maruyama";
-    /// <summary>Default grid points.</summary>
-    public const int DefaultSteps = 200;
+    /// <summary>
+    /// The default sampler: EDM's Heun steps of the probability-flow ODE with the moment-matched posterior score (docs/posterior-with-psf.md
+    /// has the measurements). On the exact Gaussian problem 35 points calibrate (0.499/0.679/0.950, whitened variance 1.034) where
+    /// Euler-Maruyama needs 200; on trained networks Euler-Maruyama's coarse steps bias the draws (the demo prior's own samples
+    /// at 50 points have a mean flux of -63 against Heun's 52; mmps' aperture-flux coverage at 68% was 0.01) and leave high-SNR
+    /// posteriors as wide as the prior at 30 points.
+    /// </summary>
+    public const string DefaultSampler = "edm-heun";
+    /// <summary>Default Karras grid points: 35 = 69 evaluations of the posterior score (25 points widened the posterior 7%).</summary>
+    public const int DefaultSteps = 35;
     /// <summary>
     /// Default conjugate-gradient iterations per evaluation: 2 sufficed on the calibration tier A problem, but on a Gaussian prior
     /// fitted to simulated galaxies (scorpio calibrate, docs/posterior-with-psf.md) 2 left the data under-fit (chi2/dof of y

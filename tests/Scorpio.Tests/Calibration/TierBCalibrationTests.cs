@@ -32,7 +32,7 @@ public class TierBCalibrationTests(ITestOutputHelper output, TierBCalibrationTes
 
     /// <summary>
     /// mmps with the network: per-pixel coverage within 0.04 of the analytic prior's at every level (Monte Carlo about +-0.02
-    /// at this size, shared seeds), and the whitened variance in [0.9, 2.5] (measured 1.71 with 4 CG iterations, drift -0.002/-0.010/-0.002: the network's error above, not a
+    /// at this size, shared seeds), and the whitened variance in [0.9, 2.5] (measured 1.78 at mmps' defaults, edm-heun 35 points and 4 CG iterations, drift +0.005/+0.010/+0.002; 1.71 with Euler-Maruyama at 200 points: the network's error above, not a
     /// collapse or a blow-up of the spread).
     /// </summary>
     [Theory]
