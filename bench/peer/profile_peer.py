@@ -60,7 +60,7 @@ def main():
               "reading": "convolution_share bounds the forward ratio from below: Scorpio calls the same convolution kernels"}
     x = torch.randn(a.batch, 1, a.size, a.size)
     t = torch.rand(a.batch)
-    for name, arch, hp in (("NCSNpp defaults", "ncsnpp", {"channels": 1}), ("DDPM defaults", "ddpm", {"channels": 1})):
+    for name, arch, hp in (("NCSNpp defaults", "ncsnpp", {"channels": 1}), ("DDPM, ch_mult (2, 2) (score_models 0.6 defaults; Scorpio ddpm-ho-paper)", "ddpm", {"channels": 1, "ch_mult": (2, 2)})):
         net = build_network(sm, arch, hp).eval()
         result[arch] = dict(profile(net, x, t, a.rounds), label=name, params=sum(p.numel() for p in net.parameters()))
         print(f"{name}: {result[arch]['self_cpu_ms_per_forward']:.0f} ms self CPU per forward, convolutions "
