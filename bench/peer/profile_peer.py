@@ -5,7 +5,7 @@ runs the same ATen convolution (oneDNN) and matrix kernels through the same libt
 of score_models' forward, Scorpio's forward takes at least f of it however little it spends elsewhere. This script
 measures f. Run with /usr/bin/python3 (Debian python3-torch 1.13) and SCORE_MODELS_PATH as for peer_worker.py:
 
-    SCORE_MODELS_PATH=/path/to/score_models /usr/bin/python3 bench/peer/profile_peer.py --out bench/results/peer-profile.json
+    SCORE_MODELS_PATH=/path/to/score_models /usr/bin/python3 bench/peer/profile_peer.py --out bench/results/profile-peer.json
 """
 import argparse
 import json
@@ -46,7 +46,7 @@ def main():
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--out", default="bench/results/peer-profile.json")
+    ap.add_argument("--out", default="bench/results/profile-peer.json")
     a = ap.parse_args()
     if not os.environ.get("SCORE_MODELS_PATH"):
         print("SCORE_MODELS_PATH is not set: nothing to profile (see bench/peer/README.md)")
