@@ -20,6 +20,15 @@ internal sealed class PeerBench(PeerSettings s)
     private static readonly JsonObject SmallNcsnpp = new() { ["channels"] = 1, ["nf"] = 32, ["ch_mult"] = new JsonArray(1, 2, 2), ["num_res_blocks"] = 1 };
     private const double SigmaMin = 0.01, SigmaMax = 50, NoiseSigma = 0.05;
 
+    /// <summary>
+    /// score_models' DDPM arguments for the Scorpio preset compared: ddpm-ho-paper is DDPM() as score_models 0.6 builds it
+    /// (ch_mult (2, 2)); older releases (0.5.x, which runs on Debian's torch without peft) default to (1, 1, 2, 2, 4, 4), so
+    /// the multipliers are passed explicitly and both sides build the same network.
+    /// </summary>
+    private static JsonObject DdpmHparams(string preset) => preset == "ddpm-ho-paper"
+        ? new JsonObject { ["channels"] = 1, ["ch_mult"] = new JsonArray(2, 2) }
+        : new JsonObject { ["channels"] = 1 };
+
     private static string WorkerScript => Path.Combine(RepoRoot(), "bench", "peer", "peer_worker.py");
 
     public JsonObject Run(string name, int size)
@@ -29,7 +38,7 @@ internal sealed class PeerBench(PeerSettings s)
         {
             "ncsnpp-forward" => InProcess("forward", "ncsnpp-paper", "ncsnpp", new JsonObject { ["channels"] = 1 }, size, perFlop: false, goal: 0.7),
             "ncsnpp-train" => InProcess("train", "ncsnpp-paper", "ncsnpp", new JsonObject { ["channels"] = 1 }, size, perFlop: false, goal: 0.6),
-            "ddpm-forward" => InProcess("forward", s.DdpmPreset, "ddpm", new JsonObject { ["channels"] = 1 }, size, perFlop: true, goal: 0.8),
+            "ddpm-forward" => InProcess("forward", s.DdpmPreset, "ddpm", DdpmHparams(s.DdpmPreset), size, perFlop: true, goal: 0.8),
             "sample" => EndToEnd(posterior: false, size),
             "posterior" => EndToEnd(posterior: true, size),
             _ => throw new ArgumentException($"unknown case '{name}' (ncsnpp-forward, ncsnpp-train, ddpm-forward, sample, posterior)"),
@@ -239,7 +248,7 @@ internal sealed class PeerBench(PeerSettings s)
         long sP = sSide["params"]!.GetValue<long>(), pP = pSide["params"]!.GetValue<long>();
         return new JsonObject
         {
-            ["unit"] = perFlop ? "s per forward GFLOP (different architectures: compared per FLOP)" : unit,
+            ["unit"] = perFlop ? (sF == pF ? "s per forward GFLOP (the same network: equal FLOPs)" : "s per forward GFLOP (different architectures: compared per FLOP)") : unit,
             ["scorpio"] = sSide,
             ["score_models"] = pSide,
             ["ratio_median"] = Math.Round(ratio, 3),

@@ -31,8 +31,8 @@ internal static class CalibrateCommand
         var grid = new Option<string?>("--grid") { Description = "Time grid (as scorpio posterior --grid)." };
         var cgIters = new Option<int?>("--cg-iters") { Description = "mmps: conjugate-gradient iterations per score evaluation (as scorpio posterior --cg-iters)." };
         var covariance = new Option<string>("--covariance") { Description = "Gaussian likelihood form (as scorpio posterior --covariance).", DefaultValueFactory = _ => "auto" };
-        var n = new Option<int>("--n") { Description = "Posterior samples per truth (coverage from the truth's rank is exact for any number; TARP's resolution is 1/n).", DefaultValueFactory = _ => 8 };
-        var batch = new Option<int?>("--batch") { Description = "Posterior samples drawn at once, several simulations' together (default 64: eight simulations of --n 8; more uses more memory and, on a CPU, is a little faster per sample); the results do not depend on it." };
+        var n = new Option<int>("--n") { Description = "Posterior samples per truth (coverage from the truth's rank is exact for any number; TARP's resolution is 1/n).", DefaultValueFactory = _ => CalibrationRequest.DefaultSamplesPerTruth };
+        var batch = new Option<int?>("--batch") { Description = "Posterior samples drawn at once, several simulations' together (default 64: ten simulations of --n 6; more uses more memory and, on a CPU, is a little faster per sample); the results do not depend on it." };
         var truthSampler = new Option<string>("--truth-sampler") { Description = "Sampler that draws the truths from the prior.", DefaultValueFactory = _ => "edm-heun" };
         var truthSteps = new Option<int?>("--truth-steps") { Description = "Grid points of --truth-sampler (default its own: edm-heun 18 = 35 network evaluations)." };
         var aperture = new Option<double>("--aperture") { Description = "Radius (prior pixels) of the central aperture whose flux coverage is measured (clipped to half the image).", DefaultValueFactory = _ => 30 };
